@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { pino } from 'pino';
+import { migrate, type Orm, openOrm } from './db/orm.js';
+import type { TEnv } from './env.js';
+import { createLogger } from './logger.js';
+import { buildServer } from './server.js';
+import { type AppServices, createServices } from './services.js';
+
+export interface KeysmithApp {
+  services: AppServices;
+  server: FastifyInstance;
+  /** Stops accepting requests, drains in-flight work, closes the database. */
+  close: () => Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Use this ORM instead of opening one from the environment (tests). */
+  orm?: Orm;
+  logDestination?: pino.DestinationStream;
+}
+
+/** Opens the database from the environment (PGlite under DATA_DIR unless DATABASE_URL is set). */
+export function openOrmFromEnv(env: TEnv): Promise<Orm> {
+  return openOrm({ databaseUrl: env.DATABASE_URL, pgliteDir: path.join(env.DATA_DIR, 'pglite') });
+}
+
+/** Assembles the whole application; migrations are applied before it serves. */
+export async function createApp(env: TEnv, options: CreateAppOptions = {}): Promise<KeysmithApp> {
+  const log = createLogger(env, options.logDestination);
+  const orm = options.orm ?? (await openOrmFromEnv(env));
+  const applied = await migrate(orm);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const services = createServices(env, orm, log);
+  const server = await buildServer(services);
+  let closed = false;
+  return {
+    services,
+    server,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      if (!options.orm) await orm.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** An admin of the SPA. Email is unique case-insensitively: `emailNormalized` carries the constraint. */
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.string().primary().length(24),
+    email: p.string().length(320),
+    emailNormalized: p.string().length(320).unique(),
+    displayName: p.string().length(128),
+    avatarColor: p.string().length(7),
+    passwordHash: p.text().hidden().lazy(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+
+export class User extends UserSchema.class {}
+UserSchema.setClass(User);

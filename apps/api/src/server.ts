@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createOriginGuard } from './http/origin-guard.js';
+import type { AppServices } from './services.js';
+import { createContext } from './trpc/context.js';
+import { type AppRouter, appRouter } from './trpc/root.js';
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the HTTP server: tRPC at /trpc, /healthz, and the built SPA at / (with history fallback). */
+export async function buildServer(app: AppServices): Promise<FastifyInstance> {
+  const server = Fastify({
+    loggerInstance: app.log as FastifyBaseLogger,
+    // Trust X-Forwarded-For only from the configured number of proxy hops.
+    trustProxy: (_address: string, hop: number) => hop < app.env.TRUST_PROXY_HOPS,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: app.env.NODE_ENV === 'test',
+    routerOptions: { maxParamLength: 5000 },
+  });
+
+  server.get('/healthz', async (_request, reply) => {
+    try {
+      await app.orm.em.fork().getConnection().execute('select 1');
+      return { status: 'ok' };
+    } catch (error) {
+      app.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  await server.register(async (trpcScope) => {
+    trpcScope.addHook('onRequest', createOriginGuard([app.env.PUBLIC_URL, ...app.env.ALLOWED_ORIGINS]));
+    await trpcScope.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req, res }) =>
+          createContext(app, {
+            ip: req.ip,
+            userAgent: req.headers['user-agent'] ?? null,
+            cookieHeader: req.headers.cookie,
+            setCookie: (value) => {
+              const existing = res.getHeader('set-cookie');
+              const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+              void res.header('set-cookie', [...list, value]);
+            },
+          }),
+        responseMeta: () => ({ headers: new Headers({ 'cache-control': 'no-store' }) }),
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
+  });
+
+  const webDist = path.resolve(app.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
+  if (existsSync(path.join(webDist, 'index.html'))) {
+    await server.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    server.setNotFoundHandler((request, reply) => {
+      const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
+      if (isPage && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
+      return reply.code(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+    });
+  } else {
+    app.log.warn({ webDist }, 'SPA build not found; serving the API only (run `pnpm build`)');
+  }
+  return server;
+}

@@ -1,0 +1,110 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { type Actor, can, type TOrgAction, type TSpaceAction } from '../auth/policy.js';
+import { Membership } from '../modules/membership/membership.entity.js';
+import { SpaceMembership } from '../modules/space/space.entity.js';
+import { AppError, type TAppErrorCode } from '../errors.js';
+import type { TrpcContext } from './context.js';
+
+const TRPC_CODE: Record<TAppErrorCode, TRPCError['code']> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+};
+
+/** First message per field, keyed by the dotted input path, so forms can show it beside the field. */
+function zodFieldErrors(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'input';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const fields =
+      cause instanceof ZodError ? zodFieldErrors(cause) : cause instanceof AppError ? (cause.fields ?? null) : null;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    return {
+      ...shape,
+      message: internal ? 'Something went wrong on our side; please try again.' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        fields,
+        retryAfterSeconds: cause instanceof AppError ? (cause.retryAfterSeconds ?? null) : null,
+      },
+    };
+  },
+});
+
+/** Turns service AppErrors into tRPC errors with the right code; logs unexpected failures. */
+const errorMapping = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+    }
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+      ctx.app.log.error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** A signed-in admin; `ctx.user` is guaranteed. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
+  return next({ ctx: { ...ctx, user: ctx.auth.user, auth: ctx.auth } });
+});
+
+/**
+ * A procedure inside one organization: input carries `orgId`; the caller must be a member,
+ * otherwise the organization does not exist for them (NOT_FOUND, never FORBIDDEN). The
+ * membership is read on every request, so removing a member ends their access at once.
+ */
+export const orgProcedure = authedProcedure
+  .input(z.object({ orgId: z.string().min(1).max(64) }))
+  .use(async ({ ctx, input, next }) => {
+    const membership = await ctx.em.findOne(
+      Membership,
+      { organization: input.orgId, user: ctx.user.id },
+      { populate: ['organization'] },
+    );
+    if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Organization not found' });
+    const spaceMemberships = await ctx.em.find(SpaceMembership, { organization: input.orgId, user: ctx.user.id });
+    const actor: Actor = {
+      userId: ctx.user.id,
+      orgRole: membership.role,
+      spaceRoles: new Map(spaceMemberships.map((m) => [m.space.id, m.role])),
+    };
+    return next({ ctx: { ...ctx, org: membership.organization, actor } });
+  });
+
+/** Refuses with FORBIDDEN unless the policy allows the organization-wide action. */
+export function requireOrg(actor: Actor, action: TOrgAction): void {
+  if (!can(actor, action)) throw new AppError('FORBIDDEN', 'You do not have permission to do this');
+}
+
+/**
+ * Refuses a space action. A member who cannot even read the space gets NOT_FOUND, so
+ * spaces they do not belong to stay invisible; one who can read but not act gets FORBIDDEN.
+ */
+export function requireSpace(actor: Actor, action: TSpaceAction, spaceId: string): void {
+  if (can(actor, action, { spaceId })) return;
+  if (!can(actor, 'space.read', { spaceId })) throw AppError.notFound('Space');
+  throw new AppError('FORBIDDEN', 'You do not have permission to do this');
+}
