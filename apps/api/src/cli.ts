@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
       const orm = await openOrmFromEnv(env);
       try {
         const applied = await migrate(orm);
-        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+        process.stdout.write(
+          applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
+        );
       } finally {
         await orm.close();
       }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { TEnv } from './env.js';
 
 /** Paths that may carry secrets; pino replaces them before a line is written. */

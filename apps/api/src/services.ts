@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { SlidingLogThrottle } from './auth/sliding-log-throttle.js';
 import { SessionManager } from './auth/session.js';
+import { SlidingLogThrottle } from './auth/sliding-log-throttle.js';
 import type { Orm } from './db/orm.js';
 import type { TEnv } from './env.js';
 

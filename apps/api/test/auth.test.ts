@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSessionToken } from '../src/auth/session.js';
 import { Session } from '../src/auth/session.entity.js';
+import { hashSessionToken } from '../src/auth/session.js';
 import { INVALID_CREDENTIALS } from '../src/modules/user/user.service.js';
 import { cookiePair, createTestApp, type TestApp, uniqueEmail } from './harness.js';
 
@@ -51,23 +51,33 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
     const email = uniqueEmail('dup');
     await app.signUp(email);
     const error = await rejection(
-      (await app.caller()).auth.signUp({ email: email.toUpperCase(), password: 'another password', displayName: 'X' }),
+      (await app.caller()).auth.signUp({
+        email: email.toUpperCase(),
+        password: 'another password',
+        displayName: 'X',
+      }),
     );
     expect(error.code).toBe('CONFLICT');
   });
 
   it('names the field on invalid input', async () => {
     const c = await app.caller();
-    const error = await rejection(c.auth.signUp({ email: 'not-an-email', password: 'short', displayName: '' }));
+    const error = await rejection(
+      c.auth.signUp({ email: 'not-an-email', password: 'short', displayName: '' }),
+    );
     expect(error.code).toBe('BAD_REQUEST');
-    const tooLong = await rejection(c.auth.signUp({ email: uniqueEmail(), password: 'x'.repeat(129), displayName: 'A' }));
+    const tooLong = await rejection(
+      c.auth.signUp({ email: uniqueEmail(), password: 'x'.repeat(129), displayName: 'A' }),
+    );
     expect(tooLong.code).toBe('BAD_REQUEST');
     expect(tooLong.message).toContain('at most 128');
   });
 
   it('gives the same error for an unknown email and a wrong password', async () => {
     const user = await app.signUp();
-    const wrong = await rejection((await app.caller()).auth.signIn({ email: user.email, password: 'wrong password' }));
+    const wrong = await rejection(
+      (await app.caller()).auth.signIn({ email: user.email, password: 'wrong password' }),
+    );
     const unknown = await rejection(
       (await app.caller()).auth.signIn({ email: uniqueEmail('nobody'), password: 'wrong password' }),
     );
@@ -110,7 +120,10 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
   it('refuses a wrong current password on change', async () => {
     const user = await app.signUp();
     const error = await rejection(
-      (await app.caller(user.cookie)).auth.changePassword({ currentPassword: 'nope nope', newPassword: 'whatever 123' }),
+      (await app.caller(user.cookie)).auth.changePassword({
+        currentPassword: 'nope nope',
+        newPassword: 'whatever 123',
+      }),
     );
     expect(error.code).toBe('BAD_REQUEST');
   });
@@ -118,7 +131,9 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
   it('throttles sign-in attempts per email', async () => {
     const user = await app.signUp();
     for (let i = 0; i < 3; i++) {
-      await rejection((await app.caller(null, `10.0.0.${i}`)).auth.signIn({ email: user.email, password: 'bad guess' }));
+      await rejection(
+        (await app.caller(null, `10.0.0.${i}`)).auth.signIn({ email: user.email, password: 'bad guess' }),
+      );
     }
     const throttled = await rejection(
       (await app.caller(null, '10.0.0.99')).auth.signIn({ email: user.email, password: user.password }),
@@ -130,7 +145,11 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
     const user = await app.signUp();
     const token = user.cookie.split('=')[1] ?? '';
     const em = app.db.orm.em.fork();
-    await em.nativeUpdate(Session, { id: hashSessionToken(token) }, { absoluteExpiresAt: new Date(Date.now() - 1000) });
+    await em.nativeUpdate(
+      Session,
+      { id: hashSessionToken(token) },
+      { absoluteExpiresAt: new Date(Date.now() - 1000) },
+    );
     expect(await (await app.caller(user.cookie)).auth.me()).toBeNull();
     expect(await em.fork().count(Session, { id: hashSessionToken(token) })).toBe(0);
   });

@@ -22,7 +22,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { orm, kind: 'pglite', url: undefined, drop: () => orm.close(true) };
   }
   const name = `ks_test_${randomBytes(6).toString('hex')}`;
-  const admin = await PostgreSqlMikroORM.init({ clientUrl: testServerUrl, entities: [], discovery: { warnWhenNoEntities: false } });
+  const admin = await PostgreSqlMikroORM.init({
+    clientUrl: testServerUrl,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+  });
   await admin.em.getConnection().execute(`create database "${name}"`);
   const url = new URL(testServerUrl);
   url.pathname = `/${name}`;

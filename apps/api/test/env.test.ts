@@ -10,7 +10,9 @@ describe('env', () => {
   });
 
   it('names every invalid variable', () => {
-    expect(() => loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://nope' })).toThrowError(EnvError);
+    expect(() =>
+      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://nope' }),
+    ).toThrowError(EnvError);
     try {
       loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x' });
     } catch (error) {

@@ -21,7 +21,10 @@ export interface TestApp extends KeysmithApp {
   db: TestDatabase;
   logs: LogCapture;
   /** A tRPC caller acting as a browser with the given session cookie (or none). */
-  caller: (cookie?: string | null, ip?: string) => Promise<ReturnType<typeof createCaller> & { cookies: string[] }>;
+  caller: (
+    cookie?: string | null,
+    ip?: string,
+  ) => Promise<ReturnType<typeof createCaller> & { cookies: string[] }>;
   /** Signs up a user and returns their cookie and a caller. */
   signUp: (email?: string, password?: string, displayName?: string) => Promise<TestUser>;
   shutdown: () => Promise<void>;
@@ -66,7 +69,11 @@ export async function createTestApp(envOverrides: Record<string, string> = {}): 
     }) as typeof trpc & { cookies: string[] };
   };
 
-  const signUp: TestApp['signUp'] = async (email = uniqueEmail(), password = 'correct horse battery', displayName = 'Test User') => {
+  const signUp: TestApp['signUp'] = async (
+    email = uniqueEmail(),
+    password = 'correct horse battery',
+    displayName = 'Test User',
+  ) => {
     const c = await caller();
     const user = await c.auth.signUp({ email, password, displayName });
     const setCookie = c.cookies[0];

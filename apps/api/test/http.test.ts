@@ -30,7 +30,11 @@ describe('HTTP', () => {
 
   it('sets the session cookie over HTTP and accepts it back', async () => {
     const email = uniqueEmail('http');
-    const res = await mutation('auth.signUp', { email, password: 'password over http', displayName: 'Http User' });
+    const res = await mutation('auth.signUp', {
+      email,
+      password: 'password over http',
+      displayName: 'Http User',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const setCookie = res.headers.getSetCookie()[0] ?? '';
@@ -46,7 +50,11 @@ describe('HTTP', () => {
   it('refuses state-changing requests from another origin, or with no origin at all', async () => {
     const foreign = await mutation('auth.signOut', {}, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
-    const noOrigin = await fetch(`${base}/trpc/auth.signOut`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const noOrigin = await fetch(`${base}/trpc/auth.signOut`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(noOrigin.status).toBe(403);
     const crossSite = await fetch(`${base}/trpc/auth.signOut`, {
       method: 'POST',
@@ -61,7 +69,9 @@ describe('HTTP', () => {
     });
     expect(sameSite.status).toBe(200);
     // Reads stay available (they change nothing).
-    expect((await fetch(`${base}/trpc/auth.me`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/trpc/auth.me`, { headers: { origin: 'https://evil.example' } })).status,
+    ).toBe(200);
   });
 
   it('rate-limits sign-in per IP with 429 and Retry-After data', async () => {

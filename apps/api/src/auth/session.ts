@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Lucia, TimeSpan } from 'lucia';
 import type { Adapter, DatabaseSession, DatabaseUser } from 'lucia';
+import { Lucia, TimeSpan } from 'lucia';
 import type { Orm } from '../db/orm.js';
-import { User } from '../modules/user/user.entity.js';
 import { Session } from './session.entity.js';
 
 /**
@@ -53,9 +52,16 @@ class HashedSessionAdapter implements Adapter {
         id: token,
         userId: user.id,
         expiresAt: row.expiresAt,
-        attributes: { absoluteExpiresAt: row.absoluteExpiresAt, ip: row.ip ?? null, userAgent: row.userAgent ?? null },
+        attributes: {
+          absoluteExpiresAt: row.absoluteExpiresAt,
+          ip: row.ip ?? null,
+          userAgent: row.userAgent ?? null,
+        },
       },
-      { id: user.id, attributes: { email: user.email, displayName: user.displayName, avatarColor: user.avatarColor } },
+      {
+        id: user.id,
+        attributes: { email: user.email, displayName: user.displayName, avatarColor: user.avatarColor },
+      },
     ];
   }
 
@@ -66,7 +72,11 @@ class HashedSessionAdapter implements Adapter {
       id: row.id,
       userId,
       expiresAt: row.expiresAt,
-      attributes: { absoluteExpiresAt: row.absoluteExpiresAt, ip: row.ip ?? null, userAgent: row.userAgent ?? null },
+      attributes: {
+        absoluteExpiresAt: row.absoluteExpiresAt,
+        ip: row.ip ?? null,
+        userAgent: row.userAgent ?? null,
+      },
     }));
   }
 
@@ -104,7 +114,9 @@ class HashedSessionAdapter implements Adapter {
 
   async deleteExpiredSessions(): Promise<void> {
     const now = new Date();
-    await this.orm.em.fork().nativeDelete(Session, { $or: [{ expiresAt: { $lte: now } }, { absoluteExpiresAt: { $lte: now } }] });
+    await this.orm.em
+      .fork()
+      .nativeDelete(Session, { $or: [{ expiresAt: { $lte: now } }, { absoluteExpiresAt: { $lte: now } }] });
   }
 }
 

@@ -19,7 +19,14 @@ const orm = await PgliteMikroORM.init({
   extensions: [Migrator],
   dbName: 'memory://',
   forceUtcTimezone: true,
-  migrations: { path: migrationsDir, pathTs: migrationsDir, glob: 'Migration*.ts', emit: 'ts', snapshot: true, snapshotName: '.snapshot-keysmith' },
+  migrations: {
+    path: migrationsDir,
+    pathTs: migrationsDir,
+    glob: 'Migration*.ts',
+    emit: 'ts',
+    snapshot: true,
+    snapshotName: '.snapshot-keysmith',
+  },
 } as Options);
 try {
   await orm.migrator.up();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgreSqlMikroORM } from '@mikro-orm/postgresql';
-import type { EntityManager as SqlEntityManager, MikroORM as SqlMikroORM, Options } from '@mikro-orm/sql';
+import type { Options, EntityManager as SqlEntityManager, MikroORM as SqlMikroORM } from '@mikro-orm/sql';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 

@@ -19,7 +19,10 @@ export function createOriginGuard(allowedOrigins: readonly string[]) {
       return;
     }
     await reply.code(403).send({
-      error: { message: 'Cross-site request refused: the Origin is not the Keysmith admin', code: 'FORBIDDEN' },
+      error: {
+        message: 'Cross-site request refused: the Origin is not the Keysmith admin',
+        code: 'FORBIDDEN',
+      },
     });
   };
 }

@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { type Actor, can, type TOrgAction, type TSpaceAction } from '../auth/policy.js';
+import { AppError, type TAppErrorCode } from '../errors.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { SpaceMembership } from '../modules/space/space.entity.js';
-import { AppError, type TAppErrorCode } from '../errors.js';
 import type { TrpcContext } from './context.js';
 
 const TRPC_CODE: Record<TAppErrorCode, TRPCError['code']> = {
@@ -30,7 +30,11 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const fields =
-      cause instanceof ZodError ? zodFieldErrors(cause) : cause instanceof AppError ? (cause.fields ?? null) : null;
+      cause instanceof ZodError
+        ? zodFieldErrors(cause)
+        : cause instanceof AppError
+          ? (cause.fields ?? null)
+          : null;
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
     return {
       ...shape,
@@ -85,7 +89,10 @@ export const orgProcedure = authedProcedure
       { populate: ['organization'] },
     );
     if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Organization not found' });
-    const spaceMemberships = await ctx.em.find(SpaceMembership, { organization: input.orgId, user: ctx.user.id });
+    const spaceMemberships = await ctx.em.find(SpaceMembership, {
+      organization: input.orgId,
+      user: ctx.user.id,
+    });
     const actor: Actor = {
       userId: ctx.user.id,
       orgRole: membership.role,

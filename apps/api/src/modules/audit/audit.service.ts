@@ -1,5 +1,5 @@
-import type { Em } from '../../db/orm.js';
 import { newId } from '../../db/ids.js';
+import type { Em } from '../../db/orm.js';
 import { AuditEvent } from './audit.entity.js';
 
 export interface AuditActor {

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ORG_ROLES } from '../membership/membership.entity.js';
 import { PLANS } from './organization.entity.js';
 
-export const ZOrgNameSchema = z.string().trim().min(1, 'Enter a name').max(128, 'Name must be at most 128 characters');
+export const ZOrgNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name')
+  .max(128, 'Name must be at most 128 characters');
 export const ZSlugSchema = z
   .string()
   .trim()

@@ -24,7 +24,11 @@ const SLUG_TAKEN = 'This slug is already taken';
  * Creates an organization with the caller as its owner, in one transaction. A slug derived
  * from the name gets a short suffix when taken; a slug the user typed is never altered.
  */
-export async function createOrganization(em: Em, userId: string, input: TCreateOrganization): Promise<TOrganization> {
+export async function createOrganization(
+  em: Em,
+  userId: string,
+  input: TCreateOrganization,
+): Promise<TOrganization> {
   const chosen = input.slug;
   const base = chosen ?? (slugify(input.name) || 'org');
   for (let attempt = 0; attempt < 5; attempt++) {

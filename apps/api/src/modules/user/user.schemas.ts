@@ -1,7 +1,11 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@keysmith/domain';
 import { z } from 'zod';
 
-export const ZEmailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address').max(320));
+export const ZEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter a valid email address').max(320));
 export const ZPasswordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)

@@ -1,7 +1,7 @@
 import { avatarColorFor, initialsOf } from '@keysmith/domain';
-import type { Em } from '../../db/orm.js';
-import { newId } from '../../db/ids.js';
 import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { newId } from '../../db/ids.js';
+import type { Em } from '../../db/orm.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
 import { User } from './user.entity.js';
 import type { TSignIn, TSignUp, TUser } from './user.schemas.js';
@@ -34,7 +34,8 @@ export async function signUp(em: Em, input: TSignUp): Promise<User> {
   try {
     await em.flush();
   } catch (error) {
-    if (isUniqueViolation(error)) throw AppError.field('CONFLICT', 'email', 'An account with this email already exists');
+    if (isUniqueViolation(error))
+      throw AppError.field('CONFLICT', 'email', 'An account with this email already exists');
     throw error;
   }
   return user;
@@ -42,7 +43,11 @@ export async function signUp(em: Em, input: TSignUp): Promise<User> {
 
 /** Checks credentials; always spends one argon2 verification, found or not. */
 export async function checkCredentials(em: Em, input: TSignIn): Promise<User> {
-  const user = await em.findOne(User, { emailNormalized: input.email.toLowerCase() }, { populate: ['passwordHash'] });
+  const user = await em.findOne(
+    User,
+    { emailNormalized: input.email.toLowerCase() },
+    { populate: ['passwordHash'] },
+  );
   const ok = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !ok) throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
   return user;

@@ -1,6 +1,5 @@
-import { signUp } from '../../../modules/user/user.service.js';
 import { ZSignUpSchema, ZUserSchema } from '../../../modules/user/user.schemas.js';
-import { toUserDto } from '../../../modules/user/user.service.js';
+import { signUp, toUserDto } from '../../../modules/user/user.service.js';
 import { publicProcedure } from '../../trpc.js';
 
 /** Creates an account and signs it in. */

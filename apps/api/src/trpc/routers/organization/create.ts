@@ -1,4 +1,7 @@
-import { ZCreateOrganizationSchema, ZOrganizationSchema } from '../../../modules/organization/organization.schemas.js';
+import {
+  ZCreateOrganizationSchema,
+  ZOrganizationSchema,
+} from '../../../modules/organization/organization.schemas.js';
 import { createOrganization } from '../../../modules/organization/organization.service.js';
 import { authedProcedure } from '../../trpc.js';
 

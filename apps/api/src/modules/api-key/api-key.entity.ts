@@ -1,0 +1,71 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Organization } from '../organization/organization.entity.js';
+import { Space } from '../space/space.entity.js';
+import { User } from '../user/user.entity.js';
+
+export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
+
+/**
+ * An API key (§2). The secret is never stored: only its SHA-256 (`secretHash`, hex) and the
+ * redacted `preview`. `id` is `key_` + the 16 characters embedded in the key, so a presented
+ * key is looked up by primary key without a scan.
+ *
+ * Indexes serve the admin list at 100,000 keys per organization: every list query filters
+ * by organization first, then orders by creation or last use.
+ */
+export const ApiKeySchema = defineEntity({
+  name: 'ApiKey',
+  tableName: 'api_keys',
+  uniques: [{ name: 'api_keys_org_name_unique', properties: ['organization', 'nameNormalized'] }],
+  indexes: [
+    { name: 'api_keys_org_created_idx', properties: ['organization', 'createdAt', 'id'] },
+    { name: 'api_keys_org_last_used_idx', properties: ['organization', 'lastUsedAt', 'id'] },
+    { name: 'api_keys_org_space_created_idx', properties: ['organization', 'space', 'createdAt', 'id'] },
+    { name: 'api_keys_org_owner_idx', properties: ['organization', 'ownerUser'] },
+    { name: 'api_keys_grace_idx', properties: ['graceEndsAt'] },
+    { name: 'api_keys_expires_idx', properties: ['expiresAt'] },
+  ],
+  properties: {
+    id: p.string().primary().length(20),
+    organization: () => p.manyToOne(Organization).deleteRule('cascade'),
+    space: () => p.manyToOne(Space).deleteRule('cascade'),
+    /** The creating user, or null when a key created it (then `ownerKeyId` is set). */
+    ownerUser: () => p.manyToOne(User).deleteRule('set null').nullable(),
+    ownerKeyId: p.string().length(20).nullable(),
+    name: p.string().length(128),
+    nameNormalized: p.string().length(128),
+    description: p.string().length(1024).default(''),
+    category: p.string().length(32),
+    environment: p.enum([...KEY_ENVIRONMENTS]),
+    scopes: p.json<string[]>(),
+    secretHash: p.string().length(64).hidden(),
+    preview: p.string().length(40),
+    expiresAt: p.datetime().nullable(),
+    active: p.boolean().default(true),
+    revokedAt: p.datetime().nullable(),
+    quotaTotal: p.integer().nullable(),
+    quotaDaily: p.integer().nullable(),
+    quotaWeekly: p.integer().nullable(),
+    quotaMonthly: p.integer().nullable(),
+    rateLimitPerSecond: p.integer().nullable(),
+    rateLimitPerMinute: p.integer().nullable(),
+    ipAllowlist: p.json<string[]>(),
+    autoRenew: p.boolean().default(false),
+    /** Set on the old key of a roll: when it is revoked automatically. */
+    graceEndsAt: p.datetime().nullable(),
+    rolledToId: p.string().length(20).nullable(),
+    rolledFromId: p.string().length(20).nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    lastUsedAt: p.datetime().nullable(),
+    lastUsedIp: p.string().length(45).nullable(),
+    /** Bumped on every change the verifier must see; caches compare it. */
+    version: p.integer().default(1),
+  },
+});
+
+export class ApiKey extends ApiKeySchema.class {}
+ApiKeySchema.setClass(ApiKey);
