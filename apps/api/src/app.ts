@@ -4,6 +4,7 @@ import type { pino } from 'pino';
 import { migrate, type Orm, openOrm } from './db/orm.js';
 import type { TEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { startKeyMaintenance } from './modules/api-key/key-maintenance-loop.js';
 import { buildServer } from './server.js';
 import { type AppServices, createServices } from './services.js';
 
@@ -33,6 +34,7 @@ export async function createApp(env: TEnv, options: CreateAppOptions = {}): Prom
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const services = createServices(env, orm, log);
   const server = await buildServer(services);
+  const maintenance = startKeyMaintenance(orm, services.keyChanges, log, env.KEY_MAINTENANCE_PERIOD_MS);
   let closed = false;
   return {
     services,
@@ -41,6 +43,7 @@ export async function createApp(env: TEnv, options: CreateAppOptions = {}): Prom
       if (closed) return;
       closed = true;
       await server.close();
+      await maintenance.stop();
       if (!options.orm) await orm.close();
     },
   };

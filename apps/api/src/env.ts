@@ -42,6 +42,8 @@ const ZEnvSchema = z.object({
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   /** Trust X-Forwarded-* from this many proxy hops (0 = use the socket address). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** How often due key work runs (roll grace ends, enterprise auto-renew). */
+  KEY_MAINTENANCE_PERIOD_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** Directory of the built SPA; served at / when it exists. */
   WEB_DIST_DIR: z.string().optional(),
 });

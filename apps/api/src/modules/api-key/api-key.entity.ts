@@ -51,6 +51,8 @@ export const ApiKeySchema = defineEntity({
     rateLimitPerMinute: p.integer().nullable(),
     ipAllowlist: p.json<string[]>(),
     autoRenew: p.boolean().default(false),
+    /** The key's original lifetime (creation to first expiry): what auto-renew extends by. */
+    lifetimeSeconds: p.integer().nullable(),
     /** Set on the old key of a roll: when it is revoked automatically. */
     graceEndsAt: p.datetime().nullable(),
     rolledToId: p.string().length(20).nullable(),

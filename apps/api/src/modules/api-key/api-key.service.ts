@@ -1,0 +1,534 @@
+import { createHash } from 'node:crypto';
+import {
+  type ApiKeyEnvironment,
+  generateApiKey,
+  initialsOf,
+  normalizeScopeCatalog,
+  PLAN_LIMITS,
+  type Plan,
+  scopesOutsideCatalog,
+} from '@keysmith/domain';
+import { type FilterQuery, LockMode, QueryOrder } from '@mikro-orm/core';
+import { auditActorOf, type Principal, principalCan, principalUserId, readableSpaces } from '../../auth/principal.js';
+import type { TSpaceAction } from '../../auth/policy.js';
+import type { Em } from '../../db/orm.js';
+import { pgTextArray } from '../../db/sql.js';
+import { AppError, isUniqueViolation } from '../../errors.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { Organization } from '../organization/organization.entity.js';
+import { Space } from '../space/space.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import type {
+  TApiKeyDto,
+  TCreatedKey,
+  TCreateKey,
+  TKeyStatus,
+  TListKeys,
+  TUpdateKey,
+} from './api-key.schemas.js';
+import type { KeyChangePublisher } from './key-changes.js';
+
+/** What every key operation needs: the tenant, who acts, the clock, and where to announce changes. */
+export interface KeyServiceContext {
+  em: Em;
+  organizationId: string;
+  principal: Principal;
+  changes: KeyChangePublisher;
+  now?: Date;
+}
+
+export const KEYS_NOT_IN_PLAN =
+  'API keys are not included in the Free plan. Upgrade to Pro, Team or Enterprise to issue keys.';
+const NAME_TAKEN = 'A key with this name already exists in this organization';
+
+/** SHA-256 (hex) of a key's secret part: the only form in which a secret is stored. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function keyStatus(key: Pick<ApiKey, 'revokedAt' | 'graceEndsAt' | 'expiresAt' | 'active'>, now: Date): TKeyStatus {
+  if (key.revokedAt || (key.graceEndsAt && key.graceEndsAt <= now)) return 'revoked';
+  if (key.expiresAt && key.expiresAt <= now) return 'expired';
+  return key.active ? 'active' : 'inactive';
+}
+
+function iso(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
+}
+
+/** The admin's view of a key; `used` says whether any request was ever seen for it. */
+export function toKeyDto(key: ApiKey, used: boolean, now: Date): TApiKeyDto {
+  const space = key.space;
+  const owner = key.ownerUser ?? null;
+  return {
+    id: key.id,
+    name: key.name,
+    description: key.description,
+    preview: key.preview,
+    space: {
+      id: space.id,
+      name: space.name,
+      logoColor: space.logoColor,
+      logoUrl: space.logoUrl ?? null,
+      initials: initialsOf(space.name),
+    },
+    owner: owner
+      ? { id: owner.id, displayName: owner.displayName, avatarColor: owner.avatarColor, initials: initialsOf(owner.displayName) }
+      : null,
+    ownerKeyId: key.ownerKeyId ?? null,
+    category: key.category,
+    environment: key.environment,
+    scopes: key.scopes,
+    status: keyStatus(key, now),
+    active: key.active,
+    expiresAt: iso(key.expiresAt),
+    revokedAt: iso(key.revokedAt ?? (key.graceEndsAt && key.graceEndsAt <= now ? key.graceEndsAt : null)),
+    quotas: {
+      total: key.quotaTotal ?? null,
+      daily: key.quotaDaily ?? null,
+      weekly: key.quotaWeekly ?? null,
+      monthly: key.quotaMonthly ?? null,
+    },
+    rateLimit: { perSecond: key.rateLimitPerSecond ?? null, perMinute: key.rateLimitPerMinute ?? null },
+    ipAllowlist: key.ipAllowlist,
+    autoRenew: key.autoRenew,
+    graceEndsAt: iso(key.graceEndsAt),
+    rolledToId: key.rolledToId ?? null,
+    rolledFromId: key.rolledFromId ?? null,
+    createdAt: key.createdAt.toISOString(),
+    updatedAt: key.updatedAt.toISOString(),
+    lastUsedAt: iso(key.lastUsedAt),
+    lastUsedIp: key.lastUsedIp ?? null,
+    used,
+  };
+}
+
+/** Key ids among `ids` that have at least one request log row. */
+async function usedKeyIds(em: Em, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows: { key_id: string }[] = await em
+    .getConnection()
+    .execute(
+      `select k.id as key_id from unnest(?::text[]) as k(id)
+        where exists (select 1 from request_logs r where r.key_id = k.id)`,
+      [pgTextArray(ids)],
+    );
+  return new Set(rows.map((r) => r.key_id));
+}
+
+async function loadOrganization(em: Em, organizationId: string): Promise<Organization> {
+  return em.findOneOrFail(Organization, { id: organizationId }, { failHandler: () => AppError.notFound('Organization') });
+}
+
+function assertPlanIncludesKeys(org: Organization): void {
+  if (!PLAN_LIMITS[org.plan as Plan].apiKeys) throw new AppError('PRECONDITION_FAILED', KEYS_NOT_IN_PLAN);
+}
+
+/** Loads a key of the tenant that the principal may see; anything else does not exist for them. */
+async function loadVisibleKey(ctx: KeyServiceContext, keyId: string): Promise<ApiKey> {
+  const key = await ctx.em.findOne(
+    ApiKey,
+    { id: keyId, organization: ctx.organizationId },
+    { populate: ['space', 'ownerUser'] },
+  );
+  if (!key || !principalCan(ctx.principal, 'key.read', key.space.id)) throw AppError.notFound('API key');
+  return key;
+}
+
+/** Managing a key: space admins (and org owners/admins) any key, developers only their own. */
+function assertCanManage(ctx: KeyServiceContext, key: ApiKey): void {
+  const spaceId = key.space.id;
+  if (principalCan(ctx.principal, 'key.manageAny', spaceId)) return;
+  const own = key.ownerUser?.id !== undefined && key.ownerUser.id === principalUserId(ctx.principal);
+  if (own && principalCan(ctx.principal, 'key.manageOwn', spaceId)) return;
+  throw new AppError('FORBIDDEN', 'You can only manage keys you created in this space');
+}
+
+function assertSpaceAction(ctx: KeyServiceContext, action: TSpaceAction, space: Space): void {
+  if (!principalCan(ctx.principal, 'key.read', space.id)) throw AppError.notFound('Space');
+  if (!principalCan(ctx.principal, action, space.id)) {
+    throw new AppError('FORBIDDEN', 'You do not have permission to create keys in this space');
+  }
+}
+
+function validateAgainstPlanAndSpace(
+  org: Organization,
+  space: Space,
+  input: Pick<TUpdateKey, 'scopes' | 'rateLimit' | 'autoRenew' | 'expiresAt'>,
+  now: Date,
+): void {
+  if (input.scopes) {
+    const outside = scopesOutsideCatalog(input.scopes, normalizeScopeCatalog(space.scopeCatalog));
+    if (outside.length > 0) {
+      throw AppError.field('BAD_REQUEST', 'scopes', `Not in the space's scope catalog: ${outside.join(', ')}`);
+    }
+  }
+  const limits = PLAN_LIMITS[org.plan as Plan];
+  const perSecond = input.rateLimit?.perSecond;
+  if (perSecond != null && perSecond > limits.perSecond) {
+    throw AppError.field('BAD_REQUEST', 'rateLimit.perSecond', `At most ${limits.perSecond} on the ${org.plan} plan`);
+  }
+  const perMinute = input.rateLimit?.perMinute;
+  if (perMinute != null && perMinute > limits.perMinute) {
+    throw AppError.field('BAD_REQUEST', 'rateLimit.perMinute', `At most ${limits.perMinute} on the ${org.plan} plan`);
+  }
+  if (input.autoRenew && !limits.autoRenew) {
+    throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew is available on the Enterprise plan');
+  }
+  if (input.expiresAt && new Date(input.expiresAt) <= now) {
+    throw AppError.field('BAD_REQUEST', 'expiresAt', 'Expiry must be in the future');
+  }
+}
+
+async function flushOrConflict(em: Em): Promise<void> {
+  try {
+    await em.flush();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw AppError.field('CONFLICT', 'name', NAME_TAKEN);
+    throw error;
+  }
+}
+
+/** Fields of a key recorded in audit before/after: everything but secrets. */
+function auditView(key: ApiKey): Record<string, unknown> {
+  return {
+    name: key.name,
+    description: key.description,
+    category: key.category,
+    scopes: key.scopes,
+    expiresAt: iso(key.expiresAt),
+    active: key.active,
+    revokedAt: iso(key.revokedAt),
+    quotas: { total: key.quotaTotal, daily: key.quotaDaily, weekly: key.quotaWeekly, monthly: key.quotaMonthly },
+    rateLimit: { perSecond: key.rateLimitPerSecond, perMinute: key.rateLimitPerMinute },
+    ipAllowlist: key.ipAllowlist,
+    autoRenew: key.autoRenew,
+    graceEndsAt: iso(key.graceEndsAt),
+  };
+}
+
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const field of Object.keys(after)) {
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
+      b[field] = before[field];
+      a[field] = after[field];
+    }
+  }
+  return { before: b, after: a };
+}
+
+/** Issues a new key. The full key is in the result and nowhere else: not stored, not logged. */
+export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Promise<TCreatedKey> {
+  const now = ctx.now ?? new Date();
+  const org = await loadOrganization(ctx.em, ctx.organizationId);
+  assertPlanIncludesKeys(org);
+  const space = await ctx.em.findOne(Space, { id: input.spaceId, organization: ctx.organizationId });
+  if (!space) throw AppError.field('NOT_FOUND', 'spaceId', 'Space not found');
+  assertSpaceAction(ctx, 'key.create', space);
+  if (space.archivedAt) throw AppError.field('BAD_REQUEST', 'spaceId', 'This space is archived');
+  validateAgainstPlanAndSpace(org, space, input, now);
+  if (input.autoRenew && !input.expiresAt) {
+    throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
+  }
+  const generated = generateApiKey({ prefix: org.keyPrefix, environment: input.environment as ApiKeyEnvironment });
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  const principal = ctx.principal;
+  const key = ctx.em.create(ApiKey, {
+    id: generated.keyId,
+    organization: org,
+    space,
+    ownerUser: principalUserId(principal),
+    ownerKeyId: principal.kind === 'key' ? principal.keyId : null,
+    name: input.name,
+    nameNormalized: input.name.toLowerCase(),
+    description: input.description ?? '',
+    category: input.category,
+    environment: input.environment,
+    scopes: [...new Set(input.scopes)].sort(),
+    secretHash: hashSecret(generated.secret),
+    preview: generated.preview,
+    expiresAt,
+    lifetimeSeconds: expiresAt ? Math.round((expiresAt.getTime() - now.getTime()) / 1000) : null,
+    quotaTotal: input.quotas?.total ?? null,
+    quotaDaily: input.quotas?.daily ?? null,
+    quotaWeekly: input.quotas?.weekly ?? null,
+    quotaMonthly: input.quotas?.monthly ?? null,
+    rateLimitPerSecond: input.rateLimit?.perSecond ?? null,
+    rateLimitPerMinute: input.rateLimit?.perMinute ?? null,
+    ipAllowlist: input.ipAllowlist ?? [],
+    autoRenew: input.autoRenew ?? false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  recordAudit(ctx.em, auditActorOf(principal), {
+    organizationId: org.id,
+    action: 'key.create',
+    target: { type: 'api_key', id: key.id, label: key.name },
+    after: auditView(key),
+  });
+  await flushOrConflict(ctx.em);
+  await ctx.em.populate(key, ['space', 'ownerUser']);
+  return { key: generated.key, record: toKeyDto(key, false, now) };
+}
+
+/** One page of the tenant's keys the principal may see, newest first unless asked otherwise. */
+export async function listKeys(
+  ctx: KeyServiceContext,
+  input: TListKeys,
+): Promise<{ data: TApiKeyDto[]; page: number; perPage: number; total: number }> {
+  const now = ctx.now ?? new Date();
+  const conditions: FilterQuery<ApiKey>[] = [{ organization: ctx.organizationId }];
+  const spaces = readableSpaces(ctx.principal);
+  if (spaces !== 'all') conditions.push({ space: { $in: spaces } });
+  if (input.spaceId) conditions.push({ space: input.spaceId });
+  if (input.category) conditions.push({ category: input.category });
+  if (input.environment) conditions.push({ environment: input.environment });
+  if (input.search) {
+    const escaped = input.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push({ nameNormalized: { $like: `%${escaped}%` } });
+  }
+  const notRevoked: FilterQuery<ApiKey> = {
+    revokedAt: null,
+    $or: [{ graceEndsAt: null }, { graceEndsAt: { $gt: now } }],
+  };
+  const notExpired: FilterQuery<ApiKey> = { $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] };
+  switch (input.status) {
+    case 'revoked':
+      conditions.push({ $or: [{ revokedAt: { $ne: null } }, { graceEndsAt: { $lte: now } }] });
+      break;
+    case 'expired':
+      conditions.push(notRevoked, { expiresAt: { $lte: now } });
+      break;
+    case 'inactive':
+      conditions.push(notRevoked, notExpired, { active: false });
+      break;
+    case 'active':
+      conditions.push(notRevoked, notExpired, { active: true });
+      break;
+    case undefined:
+      break;
+  }
+  const asc = input.order === 'asc';
+  const direction = asc ? QueryOrder.ASC : QueryOrder.DESC;
+  // Never-used keys sort after used ones when newest-first, before them when oldest-first.
+  const orderBy =
+    input.sort === 'lastUsed'
+      ? { lastUsedAt: asc ? QueryOrder.ASC_NULLS_FIRST : QueryOrder.DESC_NULLS_LAST, id: direction }
+      : { createdAt: direction, id: direction };
+  const [rows, total] = await ctx.em.findAndCount(
+    ApiKey,
+    { $and: conditions },
+    {
+      orderBy,
+      limit: input.perPage,
+      offset: (input.page - 1) * input.perPage,
+      populate: ['space', 'ownerUser'],
+    },
+  );
+  const used = await usedKeyIds(
+    ctx.em,
+    rows.filter((k) => !k.lastUsedAt).map((k) => k.id),
+  );
+  return {
+    data: rows.map((k) => toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now)),
+    page: input.page,
+    perPage: input.perPage,
+    total,
+  };
+}
+
+export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
+  const key = await loadVisibleKey(ctx, keyId);
+  const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
+  return toKeyDto(key, used, ctx.now ?? new Date());
+}
+
+/** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
+export async function updateKey(ctx: KeyServiceContext, keyId: string, input: TUpdateKey): Promise<TApiKeyDto> {
+  const now = ctx.now ?? new Date();
+  const key = await loadVisibleKey(ctx, keyId);
+  assertCanManage(ctx, key);
+  if (keyStatus(key, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be edited');
+  const org = await loadOrganization(ctx.em, ctx.organizationId);
+  validateAgainstPlanAndSpace(org, key.space, input, now);
+  const before = auditView(key);
+  if (input.name !== undefined) {
+    key.name = input.name;
+    key.nameNormalized = input.name.toLowerCase();
+  }
+  if (input.description !== undefined) key.description = input.description;
+  if (input.category !== undefined) key.category = input.category;
+  if (input.scopes !== undefined) key.scopes = [...new Set(input.scopes)].sort();
+  if (input.expiresAt !== undefined) {
+    key.expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    key.lifetimeSeconds = key.expiresAt ? Math.round((key.expiresAt.getTime() - now.getTime()) / 1000) : null;
+  }
+  if (input.quotas !== undefined) {
+    if (input.quotas.total !== undefined) key.quotaTotal = input.quotas.total;
+    if (input.quotas.daily !== undefined) key.quotaDaily = input.quotas.daily;
+    if (input.quotas.weekly !== undefined) key.quotaWeekly = input.quotas.weekly;
+    if (input.quotas.monthly !== undefined) key.quotaMonthly = input.quotas.monthly;
+  }
+  if (input.rateLimit !== undefined) {
+    key.rateLimitPerSecond = input.rateLimit?.perSecond ?? null;
+    key.rateLimitPerMinute = input.rateLimit?.perMinute ?? null;
+  }
+  if (input.ipAllowlist !== undefined) key.ipAllowlist = input.ipAllowlist;
+  if (input.autoRenew !== undefined) key.autoRenew = input.autoRenew;
+  if (key.autoRenew && !key.expiresAt) throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
+  const diff = changedFields(before, auditView(key));
+  if (Object.keys(diff.after).length > 0) {
+    key.version += 1;
+    recordAudit(ctx.em, auditActorOf(ctx.principal), {
+      organizationId: ctx.organizationId,
+      action: 'key.update',
+      target: { type: 'api_key', id: key.id, label: key.name },
+      ...diff,
+    });
+  }
+  await flushOrConflict(ctx.em);
+  ctx.changes.publish(ctx.organizationId, key.id);
+  return getKey(ctx, key.id);
+}
+
+async function transition(
+  ctx: KeyServiceContext,
+  keyId: string,
+  action: string,
+  apply: (key: ApiKey, now: Date) => void,
+): Promise<TApiKeyDto> {
+  const now = ctx.now ?? new Date();
+  const key = await loadVisibleKey(ctx, keyId);
+  assertCanManage(ctx, key);
+  const before = auditView(key);
+  apply(key, now);
+  key.version += 1;
+  recordAudit(ctx.em, auditActorOf(ctx.principal), {
+    organizationId: ctx.organizationId,
+    action,
+    target: { type: 'api_key', id: key.id, label: key.name },
+    ...changedFields(before, auditView(key)),
+  });
+  await ctx.em.flush();
+  ctx.changes.publish(ctx.organizationId, key.id);
+  return getKey(ctx, key.id);
+}
+
+export function setKeyActive(ctx: KeyServiceContext, keyId: string, active: boolean): Promise<TApiKeyDto> {
+  return transition(ctx, keyId, active ? 'key.reactivate' : 'key.deactivate', (key, now) => {
+    if (keyStatus(key, now) === 'revoked') {
+      throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be reactivated or deactivated');
+    }
+    key.active = active;
+  });
+}
+
+/** Permanent. The record and its history stay; the key answers `Revoked API Key` from now on. */
+export function revokeKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
+  return transition(ctx, keyId, 'key.revoke', (key, now) => {
+    if (keyStatus(key, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
+    key.revokedAt = now;
+  });
+}
+
+/** Deletes a key that was never used; a used key must be deactivated or revoked instead (history is kept). */
+export async function deleteKey(ctx: KeyServiceContext, keyId: string): Promise<{ id: string }> {
+  const key = await loadVisibleKey(ctx, keyId);
+  assertCanManage(ctx, key);
+  const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
+  if (used) {
+    throw new AppError(
+      'CONFLICT',
+      'This key has been used, so it cannot be deleted: its request history is kept. Deactivate or revoke it instead.',
+    );
+  }
+  recordAudit(ctx.em, auditActorOf(ctx.principal), {
+    organizationId: ctx.organizationId,
+    action: 'key.delete',
+    target: { type: 'api_key', id: key.id, label: key.name },
+    before: auditView(key),
+  });
+  ctx.em.remove(key);
+  await ctx.em.flush();
+  ctx.changes.publish(ctx.organizationId, key.id);
+  return { id: keyId };
+}
+
+/**
+ * Replaces a key: the new one copies space, category, environment, scopes, quotas, rate
+ * limit and allowlist; the old one keeps working for `graceSeconds` and then counts as
+ * revoked (verification compares `graceEndsAt` with the clock, and the scheduler stamps
+ * `revokedAt`, so the cut-over is exact even if no scheduler runs at that instant).
+ */
+export async function rollKey(ctx: KeyServiceContext, keyId: string, graceSeconds: number): Promise<TCreatedKey> {
+  const now = ctx.now ?? new Date();
+  const old = await loadVisibleKey(ctx, keyId);
+  assertCanManage(ctx, old);
+  if (keyStatus(old, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be rolled');
+  const org = await loadOrganization(ctx.em, ctx.organizationId);
+  assertPlanIncludesKeys(org);
+  const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });
+  // The key id keeps the retired name unique however often a name is rolled.
+  const rolledName = `${old.name.slice(0, 96)} (rolled, ${old.id})`;
+  const replacementId = await ctx.em.transactional(async (tx) => {
+    // Row lock: two concurrent rolls of one key cannot both issue a replacement.
+    const locked = await tx.findOneOrFail(
+      ApiKey,
+      { id: old.id, organization: ctx.organizationId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (locked.rolledToId) throw new AppError('PRECONDITION_FAILED', 'This key was already rolled');
+    const before = auditView(locked);
+    // The old key releases its name (flushed first) so the replacement can take it.
+    const name = locked.name;
+    locked.name = rolledName;
+    locked.nameNormalized = rolledName.toLowerCase();
+    locked.graceEndsAt = new Date(now.getTime() + graceSeconds * 1000);
+    if (graceSeconds === 0) locked.revokedAt = now;
+    locked.version += 1;
+    await tx.flush();
+    const replacement = tx.create(ApiKey, {
+      id: generated.keyId,
+      organization: ctx.organizationId,
+      space: locked.space,
+      ownerUser: principalUserId(ctx.principal) ?? locked.ownerUser ?? null,
+      ownerKeyId: ctx.principal.kind === 'key' ? ctx.principal.keyId : null,
+      name,
+      nameNormalized: name.toLowerCase(),
+      description: locked.description,
+      category: locked.category,
+      environment: locked.environment,
+      scopes: locked.scopes,
+      secretHash: hashSecret(generated.secret),
+      preview: generated.preview,
+      expiresAt: locked.expiresAt ?? null,
+      lifetimeSeconds: locked.lifetimeSeconds ?? null,
+      active: true,
+      quotaTotal: locked.quotaTotal ?? null,
+      quotaDaily: locked.quotaDaily ?? null,
+      quotaWeekly: locked.quotaWeekly ?? null,
+      quotaMonthly: locked.quotaMonthly ?? null,
+      rateLimitPerSecond: locked.rateLimitPerSecond ?? null,
+      rateLimitPerMinute: locked.rateLimitPerMinute ?? null,
+      ipAllowlist: locked.ipAllowlist,
+      autoRenew: locked.autoRenew,
+      rolledFromId: locked.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    locked.rolledToId = replacement.id;
+    recordAudit(tx, auditActorOf(ctx.principal), {
+      organizationId: ctx.organizationId,
+      action: 'key.roll',
+      target: { type: 'api_key', id: locked.id, label: name },
+      ...changedFields(before, { ...auditView(locked), rolledToId: replacement.id }),
+    });
+    await tx.flush();
+    return replacement.id;
+  });
+  ctx.changes.publish(ctx.organizationId, old.id);
+  const replacement = await ctx.em.fork().findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
+  return { key: generated.key, record: toKeyDto(replacement, false, now) };
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { ZApiKeySchema } from '../../../modules/api-key/api-key.schemas.js';
+import { setKeyActive } from '../../../modules/api-key/api-key.service.js';
+import { orgProcedure } from '../../trpc.js';
+import { keyServiceContext } from './key-context.js';
+
+export const deactivateProcedure = orgProcedure
+  .input(z.object({ keyId: z.string().min(1).max(64) }))
+  .output(ZApiKeySchema)
+  .mutation(({ ctx, input }) => setKeyActive(keyServiceContext(ctx, input.orgId), input.keyId, false));

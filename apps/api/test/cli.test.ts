@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseApiKey } from '@keysmith/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+const run = promisify(execFile);
+const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
+let dataDir: string;
+let db: TestDatabase | undefined;
+let env: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'keysmith-cli-'));
+  env = { ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: undefined };
+  if (process.env.TEST_DATABASE_URL) {
+    // On the server, each run gets a fresh database of its own.
+    db = await createTestDatabase();
+    env.DATABASE_URL = db.url;
+  }
+});
+afterAll(async () => {
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function keysmith(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--conditions=@keysmith/source', '--import', 'tsx', cli, ...args], {
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('keysmith CLI', () => {
+  it('bootstraps once, printing a root key with admin:*', async () => {
+    const first = await keysmith('bootstrap', '--org', 'Acme', '--email', 'owner@acme.test', '--password', 'bootstrap pw 1');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const key = /Root key:\s+(\S+)/.exec(first.stdout)?.[1] ?? '';
+    expect(parseApiKey(key).ok).toBe(true);
+    expect(first.stdout).toContain('team plan');
+    const again = await keysmith('bootstrap', '--org', 'Other', '--email', 'x@acme.test', '--password', 'bootstrap pw 2');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('users already exist');
+  });
+
+  it('creates and revokes keys for scripts, with clear errors and exit codes', async () => {
+    const created = await keysmith('create-key', '--org', 'acme', '--name', 'CI deploy', '--env', 'test', '--daily', '500');
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    const parsed = parseApiKey(key);
+    expect(parsed.ok && parsed.key.environment).toBe('test');
+    const duplicate = await keysmith('create-key', '--org', 'acme', '--name', 'ci DEPLOY');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+    const revoked = await keysmith('revoke-key', '--org', 'acme', '--key', key);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/^Revoked key_\w{16} \(CI deploy\)/);
+    const twice = await keysmith('revoke-key', '--org', 'acme', '--key', key);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('already revoked');
+  });
+
+  it('answers usage errors with exit code 2', async () => {
+    expect((await keysmith('create-key', '--org', 'acme')).code).toBe(2);
+    expect((await keysmith('create-key', '--org', 'acme', '--name', 'x', '--daily', 'lots')).stderr).toContain('--daily');
+    expect((await keysmith('frobnicate')).code).toBe(2);
+    expect((await keysmith('revoke-key', '--org', 'acme', '--key', 'sk_live_nope')).code).toBe(2);
+    const unknownOrg = await keysmith('revoke-key', '--org', 'nope', '--id', 'key_0000000000000000');
+    expect(unknownOrg.code).toBe(1);
+    expect(unknownOrg.stderr).toContain('No organization with slug "nope"');
+  });
+});
