@@ -44,6 +44,8 @@ export async function createApp(env: TEnv, options: CreateAppOptions = {}): Prom
       closed = true;
       await server.close();
       await maintenance.stop();
+      // Every admitted request's log row and credits are written before the database closes.
+      await services.verification.close();
       if (!options.orm) await orm.close();
     },
   };

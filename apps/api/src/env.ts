@@ -44,6 +44,14 @@ const ZEnvSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** How often due key work runs (roll grace ends, enterprise auto-renew). */
   KEY_MAINTENANCE_PERIOD_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** §3 failed attempts: this many INVALID/MISSING answers to one IP within the window block it. */
+  IP_BLOCK_MAX_FAILURES: z.coerce.number().int().positive().default(20),
+  IP_BLOCK_WINDOW_MINUTES: z.coerce.number().positive().default(5),
+  IP_BLOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** How long a cached key may be served without a change notice (changes are pushed; this is a backstop). */
+  KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /** How often batched request logs, last-use times and usage buckets are written. */
+  FLUSH_PERIOD_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
   /** Directory of the built SPA; served at / when it exists. */
   WEB_DIST_DIR: z.string().optional(),
 });

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { newId } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
+import { restPlugin } from './rest/plugin.js';
 import type { AppServices } from './services.js';
 import { createContext } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/root.js';
@@ -20,6 +22,7 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     disableRequestLogging: app.env.NODE_ENV === 'test',
     routerOptions: { maxParamLength: 5000 },
+    genReqId: () => newId('req'),
   });
 
   server.get('/healthz', async (_request, reply) => {
@@ -31,6 +34,8 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
       return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
+
+  await server.register(restPlugin, { prefix: '/v1', app });
 
   await server.register(async (trpcScope) => {
     trpcScope.addHook('onRequest', createOriginGuard([app.env.PUBLIC_URL, ...app.env.ALLOWED_ORIGINS]));

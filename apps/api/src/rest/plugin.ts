@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import type { AppServices } from '../services.js';
+import { sendAppError, sendError } from './rest-errors.js';
+import { registerRateLimitRoute } from './routes/rate-limit.js';
+import { registerVerifyRoute } from './routes/verify.js';
+
+/**
+ * `/v1`: the REST API for API consumers (§5). Plain Fastify routes (tRPC's overhead would
+ * cost the hot path too much), JSON only, errors in the §3/§5 shape, one request-log row per
+ * request whose key was identified, written in batches after the response.
+ */
+export async function restPlugin(server: FastifyInstance, options: { app: AppServices }): Promise<void> {
+  const { app } = options;
+
+  server.addHook('onRequest', async (request, reply) => {
+    const method = request.method;
+    if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
+      const type = request.headers['content-type'];
+      const length = request.headers['content-length'];
+      const hasBody =
+        length !== undefined ? length !== '0' : request.headers['transfer-encoding'] !== undefined;
+      if (hasBody && !(type ?? '').toLowerCase().startsWith('application/json')) {
+        return sendError(
+          request,
+          reply,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send the request body as application/json',
+        );
+      }
+    }
+  });
+
+  server.addHook('onResponse', async (request, reply) => {
+    const outcome = request.verifyOutcome;
+    const key = outcome?.key;
+    if (!outcome || !key || outcome.code === 'INVALID') return;
+    app.verification.logs.push(
+      {
+        organizationId: key.organizationId,
+        spaceId: key.spaceId,
+        keyId: key.id,
+        time: Date.now(),
+        method: request.method,
+        endpoint: (request.routeOptions.url ?? request.url).slice(0, 512),
+        status: reply.statusCode,
+        durationMs: reply.elapsedTime,
+        ip: request.ip,
+        credits: outcome.credits,
+        code: outcome.code,
+      },
+      outcome.code === 'VALID',
+    );
+  });
+
+  server.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return sendAppError(request, reply, error);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(request, reply, 413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 1 MiB');
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(
+        request,
+        reply,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Send the request body as application/json',
+      );
+    }
+    if (
+      error.statusCode === 400 ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      error instanceof SyntaxError
+    ) {
+      return sendError(request, reply, 400, 'VALIDATION', 'The request body is not valid JSON', {
+        body: error.message,
+      });
+    }
+    app.log.error({ err: error, url: request.url }, 'unhandled /v1 error');
+    return sendError(request, reply, 500, 'INTERNAL', 'Something went wrong on our side; please try again.');
+  });
+
+  server.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, 'NOT_FOUND', 'No such endpoint'),
+  );
+
+  registerVerifyRoute(server, app);
+  registerRateLimitRoute(server, app);
+}

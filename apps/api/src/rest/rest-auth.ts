@@ -1,0 +1,106 @@
+import type { RateLimitDecision } from '@keysmith/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import type { AppServices } from '../services.js';
+import type { VerifyOutcome } from '../verify/pipeline.js';
+import type { VerifiableKey } from '../verify/verifiable-key.js';
+import { sendError } from './rest-errors.js';
+
+/** The key a `/v1` request authenticated with, and what its pipeline run decided. */
+export interface KeyAuth {
+  key: VerifiableKey;
+  outcome: VerifyOutcome;
+  principal: Principal;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by {@link authenticate} once the request's key passed every check. */
+    keyAuth?: KeyAuth;
+    /** The outcome of the request's own verification (for its log row), admitted or not. */
+    verifyOutcome?: VerifyOutcome;
+  }
+}
+
+/** `Authorization: Bearer <key>` or `X-API-Key: <key>` (§3); null when neither is present. */
+export function presentedKey(request: FastifyRequest): string | null {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    return match?.[1]?.trim() ?? authorization.trim();
+  }
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string') return header.trim();
+  return null;
+}
+
+/**
+ * `RateLimit-*` and `X-RateLimit-*` headers (§3): limit and remaining of the tightest
+ * per-minute limit, reset as Unix seconds; `Retry-After` on 429.
+ */
+export function setRateHeaders(
+  reply: FastifyReply,
+  rate: RateLimitDecision,
+  retryAfterSeconds: number | null,
+): void {
+  const minute = rate.windows.minute;
+  const reset = String(Math.ceil(minute.resetAt / 1000));
+  reply.header('RateLimit-Limit', String(minute.limit));
+  reply.header('RateLimit-Remaining', String(minute.remaining));
+  reply.header('RateLimit-Reset', reset);
+  reply.header('X-RateLimit-Limit', String(minute.limit));
+  reply.header('X-RateLimit-Remaining', String(minute.remaining));
+  reply.header('X-RateLimit-Reset', reset);
+  if (retryAfterSeconds !== null) reply.header('Retry-After', String(retryAfterSeconds));
+}
+
+/**
+ * Runs the verification pipeline for the request's own key with the scopes the route needs.
+ * On refusal it answers (§3 body and headers) and returns null; otherwise it records the
+ * key on the request and returns it.
+ */
+export async function authenticate(
+  app: AppServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requiredScopes: readonly string[],
+  options: { meter?: boolean } = {},
+): Promise<KeyAuth | null> {
+  const outcome = await app.verification.verifier.verify({
+    key: presentedKey(request),
+    ip: request.ip,
+    requiredScopes,
+    cost: 1,
+    meter: options.meter ?? true,
+    now: Date.now(),
+  });
+  request.verifyOutcome = outcome;
+  if (!outcome.rate && outcome.key && outcome.code === 'VALID') {
+    // Unmetered callers (keys:verify) still see their organization's rate-limit state.
+    outcome.rate = await app.verification.verifier.rateStatus(outcome.key, Date.now());
+  }
+  if (outcome.rate)
+    setRateHeaders(reply, outcome.rate, outcome.code === 'RATE_LIMITED' ? outcome.retryAfterSeconds : null);
+  if (outcome.code === 'IP_BLOCKED' && outcome.retryAfterSeconds !== null) {
+    reply.header('Retry-After', String(outcome.retryAfterSeconds));
+  }
+  if (outcome.code !== 'VALID' || !outcome.key) {
+    sendError(request, reply, outcome.status, outcome.code, outcome.error ?? 'Invalid API Key');
+    return null;
+  }
+  const key = outcome.key;
+  const auth: KeyAuth = {
+    key,
+    outcome,
+    principal: {
+      kind: 'key',
+      keyId: key.id,
+      label: key.name,
+      ip: request.ip,
+      spaceId: key.spaceId,
+      acrossSpaces: key.scopes.includes('admin:*'),
+    },
+  };
+  request.keyAuth = auth;
+  return auth;
+}

@@ -1,0 +1,97 @@
+import type { QuotaStatusByWindow, RateLimitDecision } from '@keysmith/domain';
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../../services.js';
+import type { VerifyOutcome } from '../../verify/pipeline.js';
+import { authenticate } from '../rest-auth.js';
+import { sendError } from '../rest-errors.js';
+import { type TVerifyResponse, ZVerifyBodySchema, zodFields } from '../rest-schemas.js';
+
+export function quotasBody(windows: QuotaStatusByWindow | undefined): TVerifyResponse['quotas'] {
+  const out: TVerifyResponse['quotas'] = {};
+  if (!windows) return out;
+  for (const [name, w] of Object.entries(windows)) {
+    out[name as keyof QuotaStatusByWindow] = {
+      limit: w.limit,
+      used: w.used,
+      remaining: w.remaining,
+      reset_at: w.nextFreeAt === null ? null : new Date(w.nextFreeAt).toISOString(),
+    };
+  }
+  return out;
+}
+
+export function rateBody(rate: RateLimitDecision | null): TVerifyResponse['rate_limit'] {
+  if (!rate) return null;
+  const minute = rate.windows.minute;
+  return { limit: minute.limit, remaining: minute.remaining, reset: Math.ceil(minute.resetAt / 1000) };
+}
+
+export function verifyResponse(outcome: VerifyOutcome): TVerifyResponse {
+  const key = outcome.key;
+  const identified = key !== null && outcome.code !== 'INVALID';
+  return {
+    valid: outcome.code === 'VALID',
+    code: outcome.code,
+    key_id: identified ? key.id : null,
+    space_id: identified ? key.spaceId : null,
+    environment: identified ? key.environment : null,
+    scopes: identified ? [...key.scopes] : [],
+    expires_at: identified && key.expiresAt !== null ? new Date(key.expiresAt).toISOString() : null,
+    quotas: quotasBody(outcome.quota?.windows),
+    rate_limit: identified ? rateBody(outcome.rate) : null,
+  };
+}
+
+/**
+ * `POST /v1/keys/verify` (§5): an organization's backend checks a consumer's key. The
+ * caller (scope `keys:verify`) is logged but neither rate-limited nor metered; the verified
+ * key goes through the full pipeline with the consumer's `ip`, and its usage and log row
+ * are recorded. Always 200 once the caller is authenticated.
+ */
+export function registerVerifyRoute(server: FastifyInstance, app: AppServices): void {
+  server.post('/keys/verify', async (request, reply) => {
+    const caller = await authenticate(app, request, reply, ['keys:verify'], { meter: false });
+    if (!caller) return reply;
+    const body = ZVerifyBodySchema.safeParse(request.body);
+    if (!body.success) {
+      return sendError(request, reply, 400, 'VALIDATION', 'Invalid request body', zodFields(body.error));
+    }
+    const started = performance.now();
+    const input = body.data;
+    const ip = input.ip ?? request.ip;
+    const outcome = await app.verification.verifier.verify({
+      key: input.key,
+      ip,
+      requiredScopes: input.scopes ?? [],
+      cost: input.cost ?? 1,
+      meter: true,
+      now: Date.now(),
+      within: {
+        organizationId: caller.key.organizationId,
+        spaceId: caller.principal.kind === 'key' && caller.principal.acrossSpaces ? null : caller.key.spaceId,
+      },
+    });
+    let quota = outcome.quota;
+    if (!quota && outcome.key && outcome.code !== 'INVALID')
+      quota = await app.verification.verifier.quotaStatus(outcome.key, Date.now());
+    if (outcome.key && outcome.code !== 'INVALID') {
+      app.verification.logs.push(
+        {
+          organizationId: outcome.key.organizationId,
+          spaceId: outcome.key.spaceId,
+          keyId: outcome.key.id,
+          time: Date.now(),
+          method: 'VERIFY',
+          endpoint: input.endpoint ?? '',
+          status: outcome.status,
+          durationMs: performance.now() - started,
+          ip,
+          credits: outcome.credits,
+          code: outcome.code,
+        },
+        outcome.code === 'VALID',
+      );
+    }
+    return reply.header('cache-control', 'no-store').send(verifyResponse({ ...outcome, quota }));
+  });
+}

@@ -1,0 +1,158 @@
+import {
+  BucketedCounter,
+  computeRollingWindow,
+  QUOTA_WINDOW_NAMES,
+  type QuotaStatusByWindow,
+  type QuotaWindowName,
+  type RateLimitCaps,
+  type RateLimitDecision,
+  SlidingWindowLimiter,
+  tryAdmitAll,
+} from '@keysmith/domain';
+import type { Counters, IpBlockPolicy, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
+import type { PersistedUsage } from './usage-store.js';
+
+/** A key's usage: one counter per persisted granularity, so each can be seeded from its own rows. */
+interface KeyUsage {
+  daily: BucketedCounter;
+  long: BucketedCounter;
+  total: BucketedCounter;
+}
+
+function counterFor(usage: KeyUsage, window: QuotaWindowName): BucketedCounter {
+  return window === 'daily' ? usage.daily : window === 'total' ? usage.total : usage.long;
+}
+
+/**
+ * Exact counters for one process (the embedded default). Every check-and-record runs without
+ * an `await` in between, so it is atomic on Node's single thread. Quota state is seeded once
+ * per key from the persisted buckets (`loadUsage`), then kept here; admitted credits are
+ * persisted in batches by the caller.
+ */
+export class MemoryCounters implements Counters {
+  private readonly orgLimiters = new Map<string, SlidingWindowLimiter>();
+  private readonly keyLimiters = new Map<string, SlidingWindowLimiter>();
+  private readonly usage = new Map<string, KeyUsage | Promise<KeyUsage>>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly blocks = new Map<string, number>();
+
+  constructor(
+    private readonly loadUsage: (keyId: string, now: number) => Promise<PersistedUsage>,
+    private readonly ipPolicy: IpBlockPolicy,
+  ) {}
+
+  private limiter(
+    map: Map<string, SlidingWindowLimiter>,
+    id: string,
+    caps: RateLimitCaps,
+  ): SlidingWindowLimiter {
+    let limiter = map.get(id);
+    if (!limiter || limiter.caps.perSecond !== caps.perSecond || limiter.caps.perMinute !== caps.perMinute) {
+      // A plan or override change starts a fresh log: the new caps apply from now on.
+      limiter = new SlidingWindowLimiter(caps);
+      map.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  private limiters(check: RateCheck): SlidingWindowLimiter[] {
+    const org = this.limiter(this.orgLimiters, check.organizationId, check.planCaps);
+    return check.keyCaps ? [org, this.limiter(this.keyLimiters, check.keyId, check.keyCaps)] : [org];
+  }
+
+  async admitRate(check: RateCheck): Promise<RateLimitDecision> {
+    return tryAdmitAll(this.limiters(check), check.now);
+  }
+
+  async peekRate(check: RateCheck): Promise<RateLimitDecision> {
+    const decisions = this.limiters(check).map((l) => l.peek(check.now));
+    return decisions.reduce((tightest, d) => (d.remaining < tightest.remaining ? d : tightest));
+  }
+
+  private async keyUsage(keyId: string, now: number): Promise<KeyUsage> {
+    const existing = this.usage.get(keyId);
+    if (existing) return existing;
+    const loading = this.loadUsage(keyId, now).then((persisted) => {
+      const usage: KeyUsage = {
+        daily: new BucketedCounter(['daily']),
+        long: new BucketedCounter(['weekly', 'monthly']),
+        total: new BucketedCounter(['total']),
+      };
+      for (const b of persisted.minute) usage.daily.add(b.start, b.credits);
+      for (const b of persisted.hour) usage.long.add(b.start, b.credits);
+      if (persisted.total > 0) usage.total.add(0, persisted.total);
+      this.usage.set(keyId, usage);
+      return usage;
+    });
+    this.usage.set(keyId, loading);
+    loading.catch(() => this.usage.delete(keyId));
+    return loading;
+  }
+
+  private evaluate(usage: KeyUsage, check: QuotaCheck, consume: boolean): QuotaOutcome {
+    const windows: { [W in QuotaWindowName]?: QuotaStatusByWindow[W] } = {};
+    let exceeded: QuotaWindowName | null = null;
+    for (const name of QUOTA_WINDOW_NAMES) {
+      const limit = check.quotas[name];
+      if (limit === null || limit === undefined) continue;
+      const used = counterFor(usage, name).used(name, check.now);
+      if (exceeded === null && used + check.cost > limit) exceeded = name;
+    }
+    const admitted = exceeded === null;
+    if (admitted && consume && check.cost > 0) {
+      usage.daily.add(check.now, check.cost);
+      usage.long.add(check.now, check.cost);
+      usage.total.add(check.now, check.cost);
+    }
+    for (const name of QUOTA_WINDOW_NAMES) {
+      const limit = check.quotas[name];
+      if (limit === null || limit === undefined) continue;
+      const counter = counterFor(usage, name);
+      const buckets = counter.buckets(name);
+      windows[name] = { limit, ...computeRollingWindow(name, buckets, limit, check.now) };
+    }
+    return { admitted, exceeded, windows };
+  }
+
+  async consumeQuota(check: QuotaCheck): Promise<QuotaOutcome> {
+    const usage = await this.keyUsage(check.keyId, check.now);
+    return this.evaluate(usage, check, true);
+  }
+
+  async peekQuota(check: QuotaCheck): Promise<QuotaOutcome> {
+    const usage = await this.keyUsage(check.keyId, check.now);
+    return this.evaluate(usage, check, false);
+  }
+
+  async ipBlockedUntil(ip: string, now: number): Promise<number | null> {
+    const until = this.blocks.get(ip);
+    if (until === undefined) return null;
+    if (until > now) return until;
+    this.blocks.delete(ip);
+    return null;
+  }
+
+  async recordAuthFailure(ip: string, now: number): Promise<number | null> {
+    const since = now - this.ipPolicy.failureWindowMs;
+    const times = (this.failures.get(ip) ?? []).filter((t) => t > since);
+    times.push(now);
+    if (times.length >= this.ipPolicy.maxFailures) {
+      this.failures.delete(ip);
+      const until = now + this.ipPolicy.blockMs;
+      this.blocks.set(ip, until);
+      return until;
+    }
+    this.failures.set(ip, times);
+    if (this.failures.size > 100_000) {
+      for (const [key, list] of this.failures) if ((list.at(-1) ?? 0) <= since) this.failures.delete(key);
+    }
+    return null;
+  }
+
+  async unblockIp(ip: string): Promise<void> {
+    this.blocks.delete(ip);
+    this.failures.delete(ip);
+  }
+
+  async close(): Promise<void> {}
+}
