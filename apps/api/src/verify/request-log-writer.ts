@@ -96,7 +96,7 @@ export class RequestLogWriter {
           String(r.credits),
           r.code,
         ];
-        values.forEach((v, c) => cols[c]?.push(v));
+        for (const [c, v] of values.entries()) cols[c]?.push(v);
       }
       await conn.execute(
         `insert into request_logs (organization_id, space_id, key_id, time, method, endpoint, status, duration_ms, ip, credits, code)

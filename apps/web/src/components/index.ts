@@ -1,0 +1,32 @@
+/** The shared UI kit. Screens import from here, never from each other's folders. */
+export { Alert, type AlertProps, type AlertTone } from './alert';
+export { Avatar, type AvatarSize, Logo } from './avatar';
+export { Badge, type BadgeProps, type BadgeTone } from './badge';
+export {
+  Button,
+  ButtonLink,
+  type ButtonProps,
+  type ButtonVariant,
+  buttonClassName,
+  IconButton,
+} from './button';
+export { Card, CardHeader } from './card';
+export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog';
+export { CopyButton, copyToClipboard } from './copy-button';
+export { Dialog, type DialogProps } from './dialog';
+export {
+  DropdownMenu,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  type MenuTriggerProps,
+} from './dropdown-menu';
+export { EmptyState, type EmptyStateProps } from './empty-state';
+export { KeysmithMark, KeysmithWordmark } from './keysmith-logo';
+export { Select, type SelectOption, type SelectProps } from './select';
+export { Skeleton, SkeletonText } from './skeleton';
+export { LoadingBlock, Spinner } from './spinner';
+export { Table, TableBody, TableCell, TableContainer, TableHead, TableHeaderCell, TableRow } from './table';
+export { PasswordField, TextField, type TextFieldProps } from './text-field';
+export { type ToastInput, ToastProvider, useToast } from './toast';
+export { Tooltip } from './tooltip';

@@ -1,0 +1,125 @@
+import type { ReactNode } from 'react';
+import { Badge, Card, CardHeader, CopyButton } from '../../components';
+import { ArrowRightIcon, CheckIcon } from '../../components/icons';
+import { Link } from '../../lib/router';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { formatDate, PLAN_LABEL, PLAN_TONE, ROLE_LABEL } from '../organization/organization-labels';
+import { organizationPath } from '../organization/organization-preference';
+
+function verifySnippet(origin: string, prefix: string): string {
+  return [
+    `curl -X POST ${origin}/v1/keys/verify \\`,
+    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
+  ].join('\n');
+}
+
+/** The organization's home: its facts at a glance and the path from nothing to a verified key. */
+export function OverviewPage(): ReactNode {
+  const { organization, user } = useCurrentOrganization();
+  const firstName = user.displayName.split(' ')[0] ?? user.displayName;
+  const snippet = verifySnippet(window.location.origin, organization.keyPrefix);
+
+  const steps: Array<{ title: string; text: string; done: boolean; to?: string; cta?: string }> = [
+    {
+      title: 'Create your organization',
+      text: `${organization.name} is set up and you are its ${ROLE_LABEL[organization.role].toLowerCase()}.`,
+      done: true,
+    },
+    {
+      title: 'Create a space for your API',
+      text: 'A space declares the scopes its keys may hold, and who may manage them.',
+      done: false,
+      to: organizationPath(organization.slug, 'spaces'),
+      cta: 'Open spaces',
+    },
+    {
+      title: 'Issue your first API key',
+      text: 'Give a consumer a key with scopes, an expiry, quotas and rate limits.',
+      done: false,
+      to: organizationPath(organization.slug, 'keys'),
+      cta: 'Open API keys',
+    },
+    {
+      title: 'Verify keys from your backend',
+      text: 'One call checks a key, its scopes, quotas and limits, and counts the usage.',
+      done: false,
+    },
+  ];
+  const completed = steps.filter((step) => step.done).length;
+
+  return (
+    <div className="stack stack--xl">
+      <div className="welcome">
+        <h2 className="welcome__title">Welcome, {firstName}</h2>
+        <p className="welcome__text">Here's how {organization.name} is set up, and what to do next.</p>
+      </div>
+
+      <dl className="stat-grid">
+        <div className="stat">
+          <dt className="stat__label">Plan</dt>
+          <dd className="stat__value">
+            <Badge tone={PLAN_TONE[organization.plan]}>{PLAN_LABEL[organization.plan]}</Badge>
+          </dd>
+        </div>
+        <div className="stat">
+          <dt className="stat__label">Key prefix</dt>
+          <dd className="stat__value mono">{organization.keyPrefix}_live_…</dd>
+        </div>
+        <div className="stat">
+          <dt className="stat__label">Your role</dt>
+          <dd className="stat__value">{ROLE_LABEL[organization.role]}</dd>
+        </div>
+        <div className="stat">
+          <dt className="stat__label">Created</dt>
+          <dd className="stat__value">{formatDate(organization.createdAt)}</dd>
+        </div>
+      </dl>
+
+      <Card>
+        <CardHeader
+          title="Get started"
+          description="From an empty organization to your first verified request."
+          actions={
+            <span className="progress-label">
+              {completed} of {steps.length} done
+            </span>
+          }
+        />
+        <ol className="checklist">
+          {steps.map((step, index) => (
+            <li key={step.title} className="checklist__item" data-done={step.done || undefined}>
+              <span className="checklist__marker" aria-hidden="true">
+                {step.done ? <CheckIcon size={14} /> : index + 1}
+              </span>
+              <div className="checklist__body">
+                <p className="checklist__title">
+                  {step.title}
+                  {step.done ? <span className="sr-only"> (done)</span> : null}
+                </p>
+                <p className="checklist__text">{step.text}</p>
+                {index === steps.length - 1 ? (
+                  <div className="code-block">
+                    <div className="code-block__bar">
+                      <span>Verify a key</span>
+                      <CopyButton value={snippet} label="Copy command" showText />
+                    </div>
+                    <pre className="code-block__code">
+                      <code>{snippet}</code>
+                    </pre>
+                  </div>
+                ) : null}
+              </div>
+              {step.to && step.cta ? (
+                <Link to={step.to} className="checklist__link">
+                  {step.cta} <ArrowRightIcon size={14} />
+                </Link>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </div>
+  );
+}

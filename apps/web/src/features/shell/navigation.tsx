@@ -1,0 +1,94 @@
+import type { ReactNode } from 'react';
+import {
+  HomeIcon,
+  KeyIcon,
+  LayersIcon,
+  ScrollTextIcon,
+  SettingsIcon,
+  ShieldIcon,
+  UsersIcon,
+  WebhookIcon,
+} from '../../components/icons';
+import { ApiKeysPage } from '../api-keys/api-keys-page';
+import { AuditLogPage } from '../audit-log/audit-log-page';
+import { MembersPage } from '../members/members-page';
+import { OverviewPage } from '../overview/overview-page';
+import { SecurityPage } from '../security/security-page';
+import { SettingsPage } from '../settings/settings-page';
+import { SpacesPage } from '../spaces/spaces-page';
+import { WebhooksPage } from '../webhooks/webhooks-page';
+
+/** One screen of an organization: its URL segment under `/o/:orgSlug`, its nav entry and its page. */
+export interface Section {
+  /** URL segment (`''` for the overview). */
+  segment: string;
+  label: string;
+  icon: ReactNode;
+  render: () => ReactNode;
+  /** Nav group: the daily screens first, then the organization's administration. */
+  group: 'build' | 'manage';
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    segment: '',
+    label: 'Overview',
+    icon: <HomeIcon size={16} />,
+    render: () => <OverviewPage />,
+    group: 'build',
+  },
+  {
+    segment: 'keys',
+    label: 'API keys',
+    icon: <KeyIcon size={16} />,
+    render: () => <ApiKeysPage />,
+    group: 'build',
+  },
+  {
+    segment: 'spaces',
+    label: 'Spaces',
+    icon: <LayersIcon size={16} />,
+    render: () => <SpacesPage />,
+    group: 'build',
+  },
+  {
+    segment: 'members',
+    label: 'Members',
+    icon: <UsersIcon size={16} />,
+    render: () => <MembersPage />,
+    group: 'manage',
+  },
+  {
+    segment: 'audit-log',
+    label: 'Audit log',
+    icon: <ScrollTextIcon size={16} />,
+    render: () => <AuditLogPage />,
+    group: 'manage',
+  },
+  {
+    segment: 'security',
+    label: 'Security',
+    icon: <ShieldIcon size={16} />,
+    render: () => <SecurityPage />,
+    group: 'manage',
+  },
+  {
+    segment: 'webhooks',
+    label: 'Webhooks',
+    icon: <WebhookIcon size={16} />,
+    render: () => <WebhooksPage />,
+    group: 'manage',
+  },
+  {
+    segment: 'settings',
+    label: 'Settings',
+    icon: <SettingsIcon size={16} />,
+    render: () => <SettingsPage />,
+    group: 'manage',
+  },
+];
+
+export const NAV_GROUPS: ReadonlyArray<{ id: Section['group']; label: string }> = [
+  { id: 'build', label: 'Platform' },
+  { id: 'manage', label: 'Organization' },
+];

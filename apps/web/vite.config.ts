@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defaultClientConditions, defineConfig } from 'vite';
+
+const API = 'http://localhost:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  // Workspace packages resolve to their TypeScript sources, so the SPA never waits for their builds.
+  resolve: { conditions: ['@keysmith/source', ...defaultClientConditions] },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // The Origin header stays http://localhost:5173 and the Host header is kept, so the API's
+    // same-host Origin check accepts mutations made through the proxy.
+    proxy: { '/trpc': API, '/v1': API, '/healthz': API },
+  },
+  build: { outDir: 'dist', sourcemap: true },
+});
