@@ -74,7 +74,12 @@ function keyContext(orm: Orm, organizationId: string): KeyServiceContext {
 async function bootstrap(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { org: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      org: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+    },
     strict: true,
   });
   const orgName = required(values, 'org');
@@ -84,12 +89,17 @@ async function bootstrap(args: string[]): Promise<number> {
     displayName: values.name ?? 'Owner',
   });
   if (!credentials.success) {
-    throw new UsageError(credentials.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+    throw new UsageError(
+      credentials.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'),
+    );
   }
   return withOrm(async (orm) => {
     const em = orm.em.fork();
     if ((await em.count(User, {})) > 0) {
-      throw new AppError('CONFLICT', 'Refusing to bootstrap: users already exist. Sign in to the admin instead.');
+      throw new AppError(
+        'CONFLICT',
+        'Refusing to bootstrap: users already exist. Sign in to the admin instead.',
+      );
     }
     const user = await signUp(em, credentials.data);
     const audit = { type: 'user' as const, id: user.id, label: user.email, ip: null };
@@ -106,7 +116,16 @@ async function bootstrap(args: string[]): Promise<number> {
     });
     await em.flush();
     const created = await createKey(
-      { ...keyContext(orm, org.id), principal: { kind: 'user', userId: user.id, label: user.email, ip: null, actor: { userId: user.id, orgRole: 'owner', spaceRoles: new Map() } } },
+      {
+        ...keyContext(orm, org.id),
+        principal: {
+          kind: 'user',
+          userId: user.id,
+          label: user.email,
+          ip: null,
+          actor: { userId: user.id, orgRole: 'owner', spaceRoles: new Map() },
+        },
+      },
       ZCreateKeySchema.parse({ spaceId: space.id, name: 'Root key', scopes: [ADMIN_SCOPE] }),
     );
     process.stdout.write(
@@ -232,7 +251,11 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (error instanceof AppError) {
-      const fields = error.fields ? ` (${Object.entries(error.fields).map(([f, m]) => `${f}: ${m}`).join('; ')})` : '';
+      const fields = error.fields
+        ? ` (${Object.entries(error.fields)
+            .map(([f, m]) => `${f}: ${m}`)
+            .join('; ')})`
+        : '';
       process.stderr.write(`Error: ${error.message}${fields}\n`);
       process.exit(1);
     }

@@ -40,8 +40,14 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     if (!parsed.ok) return;
     expect(parsed.key.keyId).toBe(created.record.id);
     expect(created.record.preview).toMatch(/^sk_live_\w{4}\.\.\.\w{4}$/);
-    expect(created.record).toMatchObject({ status: 'active', scopes: ['payments:read'], quotas: { daily: 100 } });
-    const row = await app.db.orm.em.fork().findOneOrFail(ApiKey, { id: created.record.id }, { populate: ['secretHash'] });
+    expect(created.record).toMatchObject({
+      status: 'active',
+      scopes: ['payments:read'],
+      quotas: { daily: 100 },
+    });
+    const row = await app.db.orm.em
+      .fork()
+      .findOneOrFail(ApiKey, { id: created.record.id }, { populate: ['secretHash'] });
     expect(row.secretHash).toBe(hashSecret(parsed.key.secret));
     const again = await c.key.byId({ orgId: fx.orgId, keyId: created.record.id });
     expect(JSON.stringify(again)).not.toContain(parsed.key.secret);
@@ -59,27 +65,44 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       const post = (path: string, body: unknown) =>
         fetch(`http://127.0.0.1:${port}/trpc/${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', origin: 'http://localhost:3000', cookie: fx.owner.cookie },
+          headers: {
+            'content-type': 'application/json',
+            origin: 'http://localhost:3000',
+            cookie: fx.owner.cookie,
+          },
           body: JSON.stringify(body),
         });
       const res = await post('key.create', { orgId: fx.orgId, spaceId: fx.spaceId, name: 'Leak check' });
       expect(res.headers.get('cache-control')).toBe('no-store');
-      const created = ((await res.json()) as { result: { data: { key: string; record: { id: string } } } }).result.data;
+      const created = ((await res.json()) as { result: { data: { key: string; record: { id: string } } } })
+        .result.data;
       const parsed = parseApiKey(created.key);
       if (!parsed.ok) throw new Error('not a key');
-      const rolled = ((await (await post('key.roll', { orgId: fx.orgId, keyId: created.record.id, gracePeriodSeconds: 60 })).json()) as {
-        result: { data: { key: string } };
-      }).result.data;
+      const rolled = (
+        (await (
+          await post('key.roll', { orgId: fx.orgId, keyId: created.record.id, gracePeriodSeconds: 60 })
+        ).json()) as {
+          result: { data: { key: string } };
+        }
+      ).result.data;
       const other = await Promise.all([
-        fetch(`http://127.0.0.1:${port}/trpc/key.list?input=${encodeURIComponent(JSON.stringify({ orgId: fx.orgId }))}`, {
-          headers: { cookie: fx.owner.cookie },
-        }).then((r) => r.text()),
+        fetch(
+          `http://127.0.0.1:${port}/trpc/key.list?input=${encodeURIComponent(JSON.stringify({ orgId: fx.orgId }))}`,
+          {
+            headers: { cookie: fx.owner.cookie },
+          },
+        ).then((r) => r.text()),
         fetch(
           `http://127.0.0.1:${port}/trpc/key.byId?input=${encodeURIComponent(JSON.stringify({ orgId: fx.orgId, keyId: created.record.id }))}`,
           { headers: { cookie: fx.owner.cookie } },
         ).then((r) => r.text()),
       ]);
-      const secrets = [created.key, parsed.key.secret, rolled.key, rolled.key.split('.')[1]?.slice(0, 32) ?? 'x'];
+      const secrets = [
+        created.key,
+        parsed.key.secret,
+        rolled.key,
+        rolled.key.split('.')[1]?.slice(0, 32) ?? 'x',
+      ];
       for (const text of other) for (const secret of secrets) expect(text).not.toContain(secret);
       expect(logs.lines.length).toBeGreaterThan(0);
       for (const secret of secrets) expect(logs.text()).not.toContain(secret);
@@ -105,24 +128,39 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const { fx, c } = await ownerCaller();
     await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Mobile app' });
     const other = await addSpace(app, fx.orgId, 'Other');
-    await expect(c.key.create({ orgId: fx.orgId, spaceId: other, name: 'MOBILE APP' })).rejects.toMatchObject({
-      code: 'CONFLICT',
-      cause: { fields: { name: expect.stringContaining('already exists') } },
-    });
+    await expect(c.key.create({ orgId: fx.orgId, spaceId: other, name: 'MOBILE APP' })).rejects.toMatchObject(
+      {
+        code: 'CONFLICT',
+        cause: { fields: { name: expect.stringContaining('already exists') } },
+      },
+    );
   });
 
   it('refuses scopes outside the space catalog and rate limits above the plan', async () => {
     const { fx, c } = await ownerCaller();
     await expect(
       c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'k1', scopes: ['billing:read'] }),
-    ).rejects.toMatchObject({ code: 'BAD_REQUEST', cause: { fields: { scopes: expect.stringContaining('billing:read') } } });
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      cause: { fields: { scopes: expect.stringContaining('billing:read') } },
+    });
     await expect(
       c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'k2', rateLimit: { perSecond: 51 } }),
     ).rejects.toMatchObject({ cause: { fields: { 'rateLimit.perSecond': 'At most 50 on the team plan' } } });
-    const ok = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'k3', scopes: ['refunds:*', 'keys:verify'] });
+    const ok = await c.key.create({
+      orgId: fx.orgId,
+      spaceId: fx.spaceId,
+      name: 'k3',
+      scopes: ['refunds:*', 'keys:verify'],
+    });
     expect(ok.record.scopes).toEqual(['keys:verify', 'refunds:*']);
     await expect(
-      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'k4', expiresAt: new Date(Date.now() - 1000).toISOString() }),
+      c.key.create({
+        orgId: fx.orgId,
+        spaceId: fx.spaceId,
+        name: 'k4',
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      }),
     ).rejects.toMatchObject({ cause: { fields: { expiresAt: 'Expiry must be in the future' } } });
   });
 
@@ -152,7 +190,10 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       });
     }
     const page = (input: Record<string, unknown>) => c.key.list({ orgId: fx.orgId, ...input });
-    expect((await page({ search: 'ALPHA' })).data.map((k) => k.name).sort()).toEqual(['Alpha server', 'alpha worker']);
+    expect((await page({ search: 'ALPHA' })).data.map((k) => k.name).sort()).toEqual([
+      'Alpha server',
+      'alpha worker',
+    ]);
     expect((await page({ search: '100%' })).data.map((k) => k.name)).toEqual(['Gamma 100%']);
     expect((await page({ search: '%' })).total).toBe(1); // % is literal, not a wildcard
     expect((await page({ search: 'a_t' })).total).toBe(1); // so is _
@@ -165,7 +206,9 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(first.data.map((k) => k.name)).toEqual(['Delta_test', 'Gamma 100%']); // newest first
     expect(third.data.map((k) => k.name)).toEqual(['Alpha server']);
     const em = app.db.orm.em.fork();
-    const beta = first.total && (await em.findOneOrFail(ApiKey, { organization: fx.orgId, nameNormalized: 'beta server' }));
+    const beta =
+      first.total &&
+      (await em.findOneOrFail(ApiKey, { organization: fx.orgId, nameNormalized: 'beta server' }));
     if (beta) {
       beta.lastUsedAt = new Date();
       await em.flush();
@@ -175,11 +218,14 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
 
   it('filters by status: active, inactive, expired, revoked', async () => {
     const { fx, c } = await ownerCaller();
-    const mk = (name: string) => c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name }).then((k) => k.record.id);
+    const mk = (name: string) =>
+      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name }).then((k) => k.record.id);
     const [, inactive, expired, revoked] = await Promise.all(['a', 'i', 'e', 'r'].map(mk));
     await c.key.deactivate({ orgId: fx.orgId, keyId: inactive ?? '' });
     await c.key.revoke({ orgId: fx.orgId, keyId: revoked ?? '' });
-    await app.db.orm.em.fork().nativeUpdate(ApiKey, { id: expired ?? '' }, { expiresAt: new Date(Date.now() - 1000) });
+    await app.db.orm.em
+      .fork()
+      .nativeUpdate(ApiKey, { id: expired ?? '' }, { expiresAt: new Date(Date.now() - 1000) });
     for (const [status, name] of [
       ['active', 'a'],
       ['inactive', 'i'],
@@ -187,7 +233,10 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       ['revoked', 'r'],
     ] as const) {
       const list = await c.key.list({ orgId: fx.orgId, status });
-      expect(list.data.map((k) => k.name), status).toEqual([name]);
+      expect(
+        list.data.map((k) => k.name),
+        status,
+      ).toEqual([name]);
       expect(list.data[0]?.status).toBe(status);
     }
   });
@@ -219,7 +268,9 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       rateLimit: { perSecond: 5, perMinute: 100 },
       ipAllowlist: ['10.0.0.0/8', '2001:db8::1'],
     });
-    const audit = await app.db.orm.em.fork().findOneOrFail(AuditEvent, { targetId: record.id, action: 'key.update' });
+    const audit = await app.db.orm.em
+      .fork()
+      .findOneOrFail(AuditEvent, { targetId: record.id, action: 'key.update' });
     expect(audit.before).toMatchObject({ name: 'Before', category: 'production' });
     expect(audit.after).toMatchObject({ name: 'After', category: 'batch-jobs' });
     expect(audit.actorId).toBe(fx.owner.id);
@@ -240,19 +291,27 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(revoked.status).toBe('revoked');
     expect(revoked.revokedAt).not.toBeNull();
     expect(seen).toEqual([record.id, record.id, record.id]);
-    await expect(c.key.reactivate({ orgId: fx.orgId, keyId: record.id })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
-    await expect(c.key.revoke({ orgId: fx.orgId, keyId: record.id })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
-    const actions = (await app.db.orm.em.fork().find(AuditEvent, { targetId: record.id }, { orderBy: { createdAt: 'asc' } })).map(
-      (a) => a.action,
-    );
+    await expect(c.key.reactivate({ orgId: fx.orgId, keyId: record.id })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    await expect(c.key.revoke({ orgId: fx.orgId, keyId: record.id })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    const actions = (
+      await app.db.orm.em.fork().find(AuditEvent, { targetId: record.id }, { orderBy: { createdAt: 'asc' } })
+    ).map((a) => a.action);
     expect(actions).toEqual(['key.create', 'key.deactivate', 'key.reactivate', 'key.revoke']);
   });
 
   it('deletes only never-used keys', async () => {
     const { fx, c } = await ownerCaller();
     const unused = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Unused' });
-    expect(await c.key.delete({ orgId: fx.orgId, keyId: unused.record.id })).toEqual({ id: unused.record.id });
-    await expect(c.key.byId({ orgId: fx.orgId, keyId: unused.record.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await c.key.delete({ orgId: fx.orgId, keyId: unused.record.id })).toEqual({
+      id: unused.record.id,
+    });
+    await expect(c.key.byId({ orgId: fx.orgId, keyId: unused.record.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const used = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Used once' });
     const em = app.db.orm.em.fork();
     em.create(RequestLog, {
@@ -306,7 +365,9 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(old.status).toBe('active');
     expect(old.rolledToId).toBe(rolled.record.id);
     expect(Date.parse(old.graceEndsAt ?? '') - Date.now()).toBeGreaterThan(3500_000);
-    await expect(c.key.roll({ orgId: fx.orgId, keyId: original.record.id, gracePeriodSeconds: 0 })).rejects.toMatchObject({
+    await expect(
+      c.key.roll({ orgId: fx.orgId, keyId: original.record.id, gracePeriodSeconds: 0 }),
+    ).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
     });
     await expect(
@@ -374,20 +435,30 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const ownersKey = await owner.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Owner key' });
     const devKey = await devC.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Dev key' });
     expect(devKey.record.owner?.id).toBe(dev.id);
-    await expect(devC.key.revoke({ orgId: fx.orgId, keyId: ownersKey.record.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(devC.key.revoke({ orgId: fx.orgId, keyId: ownersKey.record.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await devC.key.deactivate({ orgId: fx.orgId, keyId: devKey.record.id })).status).toBe('inactive');
     expect((await devC.key.list({ orgId: fx.orgId })).total).toBe(2);
     expect((await viewerC.key.list({ orgId: fx.orgId })).total).toBe(2);
-    await expect(viewerC.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'v' })).rejects.toMatchObject({
+    await expect(
+      viewerC.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'v' }),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    await expect(viewerC.key.revoke({ orgId: fx.orgId, keyId: devKey.record.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(viewerC.key.revoke({ orgId: fx.orgId, keyId: devKey.record.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await outsiderC.key.list({ orgId: fx.orgId })).total).toBe(0);
-    await expect(outsiderC.key.byId({ orgId: fx.orgId, keyId: devKey.record.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(outsiderC.key.byId({ orgId: fx.orgId, keyId: devKey.record.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     // Another organization cannot learn the key exists.
     const foreign = await createOrgFixture(app);
     const foreignC = await app.caller(foreign.owner.cookie);
-    await expect(foreignC.key.byId({ orgId: foreign.orgId, keyId: devKey.record.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(foreignC.key.byId({ orgId: foreign.orgId, keyId: devKey.record.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(foreignC.key.list({ orgId: fx.orgId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

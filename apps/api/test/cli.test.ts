@@ -29,10 +29,14 @@ afterAll(async () => {
 
 async function keysmith(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--conditions=@keysmith/source', '--import', 'tsx', cli, ...args], {
-      env,
-      timeout: 60_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--conditions=@keysmith/source', '--import', 'tsx', cli, ...args],
+      {
+        env,
+        timeout: 60_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -42,19 +46,45 @@ async function keysmith(...args: string[]): Promise<{ code: number; stdout: stri
 
 describe('keysmith CLI', () => {
   it('bootstraps once, printing a root key with admin:*', async () => {
-    const first = await keysmith('bootstrap', '--org', 'Acme', '--email', 'owner@acme.test', '--password', 'bootstrap pw 1');
+    const first = await keysmith(
+      'bootstrap',
+      '--org',
+      'Acme',
+      '--email',
+      'owner@acme.test',
+      '--password',
+      'bootstrap pw 1',
+    );
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const key = /Root key:\s+(\S+)/.exec(first.stdout)?.[1] ?? '';
     expect(parseApiKey(key).ok).toBe(true);
     expect(first.stdout).toContain('team plan');
-    const again = await keysmith('bootstrap', '--org', 'Other', '--email', 'x@acme.test', '--password', 'bootstrap pw 2');
+    const again = await keysmith(
+      'bootstrap',
+      '--org',
+      'Other',
+      '--email',
+      'x@acme.test',
+      '--password',
+      'bootstrap pw 2',
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('users already exist');
   });
 
   it('creates and revokes keys for scripts, with clear errors and exit codes', async () => {
-    const created = await keysmith('create-key', '--org', 'acme', '--name', 'CI deploy', '--env', 'test', '--daily', '500');
+    const created = await keysmith(
+      'create-key',
+      '--org',
+      'acme',
+      '--name',
+      'CI deploy',
+      '--env',
+      'test',
+      '--daily',
+      '500',
+    );
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     const parsed = parseApiKey(key);
@@ -72,7 +102,9 @@ describe('keysmith CLI', () => {
 
   it('answers usage errors with exit code 2', async () => {
     expect((await keysmith('create-key', '--org', 'acme')).code).toBe(2);
-    expect((await keysmith('create-key', '--org', 'acme', '--name', 'x', '--daily', 'lots')).stderr).toContain('--daily');
+    expect(
+      (await keysmith('create-key', '--org', 'acme', '--name', 'x', '--daily', 'lots')).stderr,
+    ).toContain('--daily');
     expect((await keysmith('frobnicate')).code).toBe(2);
     expect((await keysmith('revoke-key', '--org', 'acme', '--key', 'sk_live_nope')).code).toBe(2);
     const unknownOrg = await keysmith('revoke-key', '--org', 'nope', '--id', 'key_0000000000000000');

@@ -20,12 +20,26 @@ export async function createOrgFixture(
   const c = await app.caller(owner.cookie);
   const org = await c.organization.create({ name: `Org ${newId('org').slice(-6)}` });
   const em = app.db.orm.em.fork();
-  await em.nativeUpdate(Organization, { id: org.id }, { plan: options.plan ?? 'team', keyPrefix: options.prefix ?? 'sk' });
-  const spaceId = await addSpace(app, org.id, 'Payments API', options.scopes ?? ['payments:read', 'payments:write', 'refunds:*']);
+  await em.nativeUpdate(
+    Organization,
+    { id: org.id },
+    { plan: options.plan ?? 'team', keyPrefix: options.prefix ?? 'sk' },
+  );
+  const spaceId = await addSpace(
+    app,
+    org.id,
+    'Payments API',
+    options.scopes ?? ['payments:read', 'payments:write', 'refunds:*'],
+  );
   return { owner, orgId: org.id, spaceId };
 }
 
-export async function addSpace(app: TestApp, orgId: string, name: string, scopes: string[] = []): Promise<string> {
+export async function addSpace(
+  app: TestApp,
+  orgId: string,
+  name: string,
+  scopes: string[] = [],
+): Promise<string> {
   const em = app.db.orm.em.fork();
   const space = em.create(Space, {
     id: newId('spc'),
@@ -51,7 +65,13 @@ export async function addMember(
   const em = app.db.orm.em.fork();
   em.create(Membership, { id: newId('mem'), organization: orgId, user: user.id, role: orgRole });
   if (space) {
-    em.create(SpaceMembership, { id: newId('smb'), organization: orgId, space: space.spaceId, user: user.id, role: space.role });
+    em.create(SpaceMembership, {
+      id: newId('smb'),
+      organization: orgId,
+      space: space.spaceId,
+      user: user.id,
+      role: space.role,
+    });
   }
   await em.flush();
   return user;

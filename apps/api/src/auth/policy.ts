@@ -14,6 +14,8 @@ export const ORG_ACTIONS = {
   'org.delete': ['owner'],
   'org.transferOwnership': ['owner'],
   'member.list': ['owner', 'admin', 'member'],
+  /** Leaving is always one's own choice; the last-owner rule is enforced by the service. */
+  'member.leave': ['owner', 'admin', 'member'],
   'member.invite': ['owner', 'admin'],
   'member.changeRole': ['owner', 'admin'],
   'member.remove': ['owner', 'admin'],
@@ -33,8 +35,11 @@ export const ORG_ACTIONS = {
 export const SPACE_ACTIONS = {
   'space.read': ['admin', 'developer', 'viewer'],
   'space.update': ['admin'],
+  /** Archive and unarchive: org owners and admins only (no space role lists it). */
   'space.archive': [],
+  /** Delete (or archive when it holds keys): org owners and admins only. */
   'space.delete': [],
+  'space.members.read': ['admin', 'developer', 'viewer'],
   'space.members.manage': ['admin'],
   'key.read': ['admin', 'developer', 'viewer'],
   'key.create': ['admin', 'developer'],

@@ -1,10 +1,18 @@
 import { authRouter } from './routers/auth/router.js';
+import { invitationRouter } from './routers/invitation/router.js';
+import { keyRouter } from './routers/key/router.js';
+import { memberRouter } from './routers/member/router.js';
 import { organizationRouter } from './routers/organization/router.js';
+import { spaceRouter } from './routers/space/router.js';
 import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
   auth: authRouter,
   organization: organizationRouter,
+  member: memberRouter,
+  invitation: invitationRouter,
+  space: spaceRouter,
+  key: keyRouter,
 });
 
 /** The type the SPA imports; nothing else of the server crosses into the browser bundle. */

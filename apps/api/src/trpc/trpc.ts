@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { type OrgScope, userAuditActor } from '../auth/org-scope.js';
 import { type Actor, can, type TOrgAction, type TSpaceAction } from '../auth/policy.js';
 import { AppError, type TAppErrorCode } from '../errors.js';
 import { Membership } from '../modules/membership/membership.entity.js';
@@ -17,7 +18,7 @@ const TRPC_CODE: Record<TAppErrorCode, TRPCError['code']> = {
 };
 
 /** First message per field, keyed by the dotted input path, so forms can show it beside the field. */
-function zodFieldErrors(error: ZodError): Record<string, string> {
+export function zodFieldErrors(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join('.') || 'input';
@@ -79,6 +80,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * A procedure inside one organization: input carries `orgId`; the caller must be a member,
  * otherwise the organization does not exist for them (NOT_FOUND, never FORBIDDEN). The
  * membership is read on every request, so removing a member ends their access at once.
+ * `ctx.scope` bundles the organization, the policy actor and the audit actor for services.
  */
 export const orgProcedure = authedProcedure
   .input(z.object({ orgId: z.string().min(1).max(64) }))
@@ -98,7 +100,8 @@ export const orgProcedure = authedProcedure
       orgRole: membership.role,
       spaceRoles: new Map(spaceMemberships.map((m) => [m.space.id, m.role])),
     };
-    return next({ ctx: { ...ctx, org: membership.organization, actor } });
+    const scope: OrgScope = { orgId: input.orgId, actor, audit: userAuditActor(ctx.user, ctx.ip) };
+    return next({ ctx: { ...ctx, org: membership.organization, actor, scope } });
   });
 
 /** Refuses with FORBIDDEN unless the policy allows the organization-wide action. */

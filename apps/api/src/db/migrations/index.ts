@@ -2,4 +2,7 @@
 import { Migration20261122081712_init } from './Migration20261122081712_init.js';
 import { Migration20261122081829_key_lifetime } from './Migration20261122081829_key_lifetime.js';
 
-export const migrationsList = [{ name: 'Migration20261122081712_init', class: Migration20261122081712_init }, { name: 'Migration20261122081829_key_lifetime', class: Migration20261122081829_key_lifetime }];
+export const migrationsList = [
+  { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
+  { name: 'Migration20261122081829_key_lifetime', class: Migration20261122081829_key_lifetime },
+];

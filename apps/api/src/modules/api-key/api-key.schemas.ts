@@ -12,7 +12,11 @@ import { KEY_ENVIRONMENTS } from './api-key.entity.js';
 export const KEY_STATUSES = ['active', 'inactive', 'expired', 'revoked'] as const;
 export type TKeyStatus = (typeof KEY_STATUSES)[number];
 
-const positiveInt = z.number().int('Must be a whole number').positive('Must be greater than 0').max(2_000_000_000);
+const positiveInt = z
+  .number()
+  .int('Must be a whole number')
+  .positive('Must be greater than 0')
+  .max(2_000_000_000);
 
 export const ZQuotasSchema = z.object({
   total: positiveInt.nullable().optional(),
@@ -98,7 +102,12 @@ export const ZGracePeriodSchema = z
   .max(7 * 86_400, 'Grace period is at most 7 days')
   .default(86_400);
 
-const ZPersonSchema = z.object({ id: z.string(), displayName: z.string(), avatarColor: z.string(), initials: z.string() });
+const ZPersonSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  avatarColor: z.string(),
+  initials: z.string(),
+});
 
 /** A key as the admin sees it. No secret, no hash: only the redacted preview. */
 export const ZApiKeySchema = z.object({
@@ -106,7 +115,13 @@ export const ZApiKeySchema = z.object({
   name: z.string(),
   description: z.string(),
   preview: z.string(),
-  space: z.object({ id: z.string(), name: z.string(), logoColor: z.string(), logoUrl: z.string().nullable(), initials: z.string() }),
+  space: z.object({
+    id: z.string(),
+    name: z.string(),
+    logoColor: z.string(),
+    logoUrl: z.string().nullable(),
+    initials: z.string(),
+  }),
   owner: ZPersonSchema.nullable(),
   ownerKeyId: z.string().nullable(),
   category: z.string(),

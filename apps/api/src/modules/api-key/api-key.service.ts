@@ -9,8 +9,14 @@ import {
   scopesOutsideCatalog,
 } from '@keysmith/domain';
 import { type FilterQuery, LockMode, QueryOrder } from '@mikro-orm/core';
-import { auditActorOf, type Principal, principalCan, principalUserId, readableSpaces } from '../../auth/principal.js';
 import type { TSpaceAction } from '../../auth/policy.js';
+import {
+  auditActorOf,
+  type Principal,
+  principalCan,
+  principalUserId,
+  readableSpaces,
+} from '../../auth/principal.js';
 import type { Em } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
@@ -46,7 +52,10 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-export function keyStatus(key: Pick<ApiKey, 'revokedAt' | 'graceEndsAt' | 'expiresAt' | 'active'>, now: Date): TKeyStatus {
+export function keyStatus(
+  key: Pick<ApiKey, 'revokedAt' | 'graceEndsAt' | 'expiresAt' | 'active'>,
+  now: Date,
+): TKeyStatus {
   if (key.revokedAt || (key.graceEndsAt && key.graceEndsAt <= now)) return 'revoked';
   if (key.expiresAt && key.expiresAt <= now) return 'expired';
   return key.active ? 'active' : 'inactive';
@@ -73,7 +82,12 @@ export function toKeyDto(key: ApiKey, used: boolean, now: Date): TApiKeyDto {
       initials: initialsOf(space.name),
     },
     owner: owner
-      ? { id: owner.id, displayName: owner.displayName, avatarColor: owner.avatarColor, initials: initialsOf(owner.displayName) }
+      ? {
+          id: owner.id,
+          displayName: owner.displayName,
+          avatarColor: owner.avatarColor,
+          initials: initialsOf(owner.displayName),
+        }
       : null,
     ownerKeyId: key.ownerKeyId ?? null,
     category: key.category,
@@ -106,18 +120,20 @@ export function toKeyDto(key: ApiKey, used: boolean, now: Date): TApiKeyDto {
 /** Key ids among `ids` that have at least one request log row. */
 async function usedKeyIds(em: Em, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows: { key_id: string }[] = await em
-    .getConnection()
-    .execute(
-      `select k.id as key_id from unnest(?::text[]) as k(id)
+  const rows: { key_id: string }[] = await em.getConnection().execute(
+    `select k.id as key_id from unnest(?::text[]) as k(id)
         where exists (select 1 from request_logs r where r.key_id = k.id)`,
-      [pgTextArray(ids)],
-    );
+    [pgTextArray(ids)],
+  );
   return new Set(rows.map((r) => r.key_id));
 }
 
 async function loadOrganization(em: Em, organizationId: string): Promise<Organization> {
-  return em.findOneOrFail(Organization, { id: organizationId }, { failHandler: () => AppError.notFound('Organization') });
+  return em.findOneOrFail(
+    Organization,
+    { id: organizationId },
+    { failHandler: () => AppError.notFound('Organization') },
+  );
 }
 
 function assertPlanIncludesKeys(org: Organization): void {
@@ -160,17 +176,29 @@ function validateAgainstPlanAndSpace(
   if (input.scopes) {
     const outside = scopesOutsideCatalog(input.scopes, normalizeScopeCatalog(space.scopeCatalog));
     if (outside.length > 0) {
-      throw AppError.field('BAD_REQUEST', 'scopes', `Not in the space's scope catalog: ${outside.join(', ')}`);
+      throw AppError.field(
+        'BAD_REQUEST',
+        'scopes',
+        `Not in the space's scope catalog: ${outside.join(', ')}`,
+      );
     }
   }
   const limits = PLAN_LIMITS[org.plan as Plan];
   const perSecond = input.rateLimit?.perSecond;
   if (perSecond != null && perSecond > limits.perSecond) {
-    throw AppError.field('BAD_REQUEST', 'rateLimit.perSecond', `At most ${limits.perSecond} on the ${org.plan} plan`);
+    throw AppError.field(
+      'BAD_REQUEST',
+      'rateLimit.perSecond',
+      `At most ${limits.perSecond} on the ${org.plan} plan`,
+    );
   }
   const perMinute = input.rateLimit?.perMinute;
   if (perMinute != null && perMinute > limits.perMinute) {
-    throw AppError.field('BAD_REQUEST', 'rateLimit.perMinute', `At most ${limits.perMinute} on the ${org.plan} plan`);
+    throw AppError.field(
+      'BAD_REQUEST',
+      'rateLimit.perMinute',
+      `At most ${limits.perMinute} on the ${org.plan} plan`,
+    );
   }
   if (input.autoRenew && !limits.autoRenew) {
     throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew is available on the Enterprise plan');
@@ -199,7 +227,12 @@ function auditView(key: ApiKey): Record<string, unknown> {
     expiresAt: iso(key.expiresAt),
     active: key.active,
     revokedAt: iso(key.revokedAt),
-    quotas: { total: key.quotaTotal, daily: key.quotaDaily, weekly: key.quotaWeekly, monthly: key.quotaMonthly },
+    quotas: {
+      total: key.quotaTotal,
+      daily: key.quotaDaily,
+      weekly: key.quotaWeekly,
+      monthly: key.quotaMonthly,
+    },
     rateLimit: { perSecond: key.rateLimitPerSecond, perMinute: key.rateLimitPerMinute },
     ipAllowlist: key.ipAllowlist,
     autoRenew: key.autoRenew,
@@ -232,7 +265,10 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   if (input.autoRenew && !input.expiresAt) {
     throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
   }
-  const generated = generateApiKey({ prefix: org.keyPrefix, environment: input.environment as ApiKeyEnvironment });
+  const generated = generateApiKey({
+    prefix: org.keyPrefix,
+    environment: input.environment as ApiKeyEnvironment,
+  });
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   const principal = ctx.principal;
   const key = ctx.em.create(ApiKey, {
@@ -346,11 +382,16 @@ export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TAp
 }
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
-export async function updateKey(ctx: KeyServiceContext, keyId: string, input: TUpdateKey): Promise<TApiKeyDto> {
+export async function updateKey(
+  ctx: KeyServiceContext,
+  keyId: string,
+  input: TUpdateKey,
+): Promise<TApiKeyDto> {
   const now = ctx.now ?? new Date();
   const key = await loadVisibleKey(ctx, keyId);
   assertCanManage(ctx, key);
-  if (keyStatus(key, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be edited');
+  if (keyStatus(key, now) === 'revoked')
+    throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be edited');
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   validateAgainstPlanAndSpace(org, key.space, input, now);
   const before = auditView(key);
@@ -377,7 +418,8 @@ export async function updateKey(ctx: KeyServiceContext, keyId: string, input: TU
   }
   if (input.ipAllowlist !== undefined) key.ipAllowlist = input.ipAllowlist;
   if (input.autoRenew !== undefined) key.autoRenew = input.autoRenew;
-  if (key.autoRenew && !key.expiresAt) throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
+  if (key.autoRenew && !key.expiresAt)
+    throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
   const diff = changedFields(before, auditView(key));
   if (Object.keys(diff.after).length > 0) {
     key.version += 1;
@@ -428,7 +470,8 @@ export function setKeyActive(ctx: KeyServiceContext, keyId: string, active: bool
 /** Permanent. The record and its history stay; the key answers `Revoked API Key` from now on. */
 export function revokeKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
   return transition(ctx, keyId, 'key.revoke', (key, now) => {
-    if (keyStatus(key, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
+    if (keyStatus(key, now) === 'revoked')
+      throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
     key.revokedAt = now;
   });
 }
@@ -462,11 +505,16 @@ export async function deleteKey(ctx: KeyServiceContext, keyId: string): Promise<
  * revoked (verification compares `graceEndsAt` with the clock, and the scheduler stamps
  * `revokedAt`, so the cut-over is exact even if no scheduler runs at that instant).
  */
-export async function rollKey(ctx: KeyServiceContext, keyId: string, graceSeconds: number): Promise<TCreatedKey> {
+export async function rollKey(
+  ctx: KeyServiceContext,
+  keyId: string,
+  graceSeconds: number,
+): Promise<TCreatedKey> {
   const now = ctx.now ?? new Date();
   const old = await loadVisibleKey(ctx, keyId);
   assertCanManage(ctx, old);
-  if (keyStatus(old, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be rolled');
+  if (keyStatus(old, now) === 'revoked')
+    throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be rolled');
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   assertPlanIncludesKeys(org);
   const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });
@@ -529,6 +577,8 @@ export async function rollKey(ctx: KeyServiceContext, keyId: string, graceSecond
     return replacement.id;
   });
   ctx.changes.publish(ctx.organizationId, old.id);
-  const replacement = await ctx.em.fork().findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
+  const replacement = await ctx.em
+    .fork()
+    .findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
   return { key: generated.key, record: toKeyDto(replacement, false, now) };
 }

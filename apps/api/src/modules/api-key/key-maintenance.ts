@@ -13,7 +13,11 @@ interface ChangedRow {
  * is revoked (and audited) exactly once. Verification does not wait for this: it already
  * treats `graceEndsAt <= now` as revoked; this makes the state durable and visible.
  */
-export async function revokeEndedGracePeriods(em: Em, changes: KeyChangePublisher, now = new Date()): Promise<number> {
+export async function revokeEndedGracePeriods(
+  em: Em,
+  changes: KeyChangePublisher,
+  now = new Date(),
+): Promise<number> {
   const rows: ChangedRow[] = await em.getConnection().execute(
     `with revoked as (
        update api_keys set revoked_at = grace_ends_at, version = version + 1, updated_at = ?
@@ -39,7 +43,11 @@ export async function revokeEndedGracePeriods(em: Em, changes: KeyChangePublishe
  * expiry moves forward by the key's original lifetime. The condition is re-checked in the
  * UPDATE itself, so concurrent runs renew each key once per period.
  */
-export async function renewExpiringKeys(em: Em, changes: KeyChangePublisher, now = new Date()): Promise<number> {
+export async function renewExpiringKeys(
+  em: Em,
+  changes: KeyChangePublisher,
+  now = new Date(),
+): Promise<number> {
   const rows: ChangedRow[] = await em.getConnection().execute(
     `with renewed as (
        update api_keys k

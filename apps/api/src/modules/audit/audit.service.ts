@@ -38,3 +38,27 @@ export function recordAudit(em: Em, actor: AuditActor, entry: AuditEntry): void 
     after: entry.after ?? null,
   });
 }
+
+/** JSON-equal: audit values are plain data (strings, numbers, arrays, dates as ISO strings). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The fields whose values differ between two snapshots, split into the `before` and `after`
+ * halves an audit row stores; `null` when nothing changed (then there is nothing to record).
+ * Snapshots must never contain secrets: callers pick the fields they pass.
+ */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (sameValue(before[key], after[key])) continue;
+    b[key] = before[key] ?? null;
+    a[key] = after[key] ?? null;
+  }
+  return Object.keys(a).length === 0 ? null : { before: b, after: a };
+}

@@ -35,3 +35,25 @@ export const ZOrganizationSchema = z.object({
   createdAt: z.date(),
 });
 export type TOrganization = z.infer<typeof ZOrganizationSchema>;
+
+/** Rename, change slug or key prefix; omitted fields stay as they are. */
+export const ZUpdateOrganizationSchema = z.object({
+  name: ZOrgNameSchema.optional(),
+  slug: ZSlugSchema.optional(),
+  keyPrefix: ZKeyPrefixSchema.optional(),
+});
+export type TUpdateOrganization = z.infer<typeof ZUpdateOrganizationSchema>;
+
+export const ZChangePlanSchema = z.object({ plan: z.enum(PLANS, 'Choose a plan') });
+
+/** Deleting asks the user to type the slug, so a slip of the mouse cannot destroy an organization. */
+export const ZDeleteOrganizationSchema = z.object({
+  confirmSlug: z.string().trim().max(64, 'Type the slug of the organization to confirm'),
+});
+
+export const ZTransferOwnershipSchema = z.object({
+  /** The member who becomes owner. */
+  userId: z.string().min(1).max(64),
+});
+
+export const ZDeleteOrganizationResultSchema = z.object({ id: z.string(), deleted: z.literal(true) });

@@ -8,4 +8,6 @@ import { keyServiceContext } from './key-context.js';
 export const rollProcedure = orgProcedure
   .input(z.object({ keyId: z.string().min(1).max(64), gracePeriodSeconds: ZGracePeriodSchema }))
   .output(ZCreatedKeySchema)
-  .mutation(({ ctx, input }) => rollKey(keyServiceContext(ctx, input.orgId), input.keyId, input.gracePeriodSeconds));
+  .mutation(({ ctx, input }) =>
+    rollKey(keyServiceContext(ctx, input.orgId), input.keyId, input.gracePeriodSeconds),
+  );

@@ -1,3 +1,4 @@
+import { userAuditActor } from '../../../auth/org-scope.js';
 import {
   ZCreateOrganizationSchema,
   ZOrganizationSchema,
@@ -9,4 +10,6 @@ import { authedProcedure } from '../../trpc.js';
 export const createProcedure = authedProcedure
   .input(ZCreateOrganizationSchema)
   .output(ZOrganizationSchema)
-  .mutation(({ ctx, input }) => createOrganization(ctx.em, ctx.user.id, input));
+  .mutation(({ ctx, input }) =>
+    createOrganization(ctx.em, ctx.user.id, input, userAuditActor(ctx.user, ctx.ip)),
+  );
