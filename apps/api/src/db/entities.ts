@@ -1,13 +1,16 @@
 import { Session } from '../auth/session.entity.js';
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { AuditEvent } from '../modules/audit/audit.entity.js';
+import { Event } from '../modules/event/event.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
+import { KeyIp, SecurityEvent } from '../modules/security/security-event.entity.js';
 import { Space, SpaceMembership } from '../modules/space/space.entity.js';
 import { UsageBucket } from '../modules/usage/usage-bucket.entity.js';
 import { User } from '../modules/user/user.entity.js';
+import { WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
 
 /** Every entity the ORM knows; migrations are generated from these. */
 export const entities = [
@@ -22,4 +25,9 @@ export const entities = [
   ApiKey,
   RequestLog,
   UsageBucket,
+  SecurityEvent,
+  KeyIp,
+  Event,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

@@ -64,6 +64,10 @@ export const ApiKeySchema = defineEntity({
       .onUpdate(() => new Date()),
     lastUsedAt: p.datetime().nullable(),
     lastUsedIp: p.string().length(45).nullable(),
+    /** When the 30-days-before-expiry notice went out for the current `expiresAt` (reset when it changes). */
+    expiryWarnedAt: p.datetime().nullable(),
+    /** When the expired notice went out for the current `expiresAt`. */
+    expiredNotifiedAt: p.datetime().nullable(),
     /** Bumped on every change the verifier must see; caches compare it. */
     version: p.integer().default(1),
   },

@@ -404,6 +404,9 @@ export async function updateKey(
   if (input.scopes !== undefined) key.scopes = [...new Set(input.scopes)].sort();
   if (input.expiresAt !== undefined) {
     key.expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    // A new expiry gets its own notices.
+    key.expiryWarnedAt = null;
+    key.expiredNotifiedAt = null;
     key.lifetimeSeconds = key.expiresAt ? Math.round((key.expiresAt.getTime() - now.getTime()) / 1000) : null;
   }
   if (input.quotas !== undefined) {

@@ -52,6 +52,7 @@ export async function renewExpiringKeys(
     `with renewed as (
        update api_keys k
           set expires_at = k.expires_at + make_interval(secs => k.lifetime_seconds),
+              expiry_warned_at = null, expired_notified_at = null,
               version = k.version + 1, updated_at = ?
          from organizations o
         where o.id = k.organization_id and o.plan = 'enterprise'

@@ -1,0 +1,33 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const EVENT_TYPES = [
+  'key.expiring',
+  'key.expired',
+  'key.quota_exceeded',
+  'key.revoked',
+  'key.new_ip',
+  'ip.blocked',
+] as const;
+export type TEventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The outbox (§7): one row per notification-worthy event, inserted in the same transaction
+ * as its cause, with one `WebhookDelivery` per subscribed endpoint inserted alongside. The
+ * SPA's notification list reads this table too.
+ */
+export const EventSchema = defineEntity({
+  name: 'Event',
+  tableName: 'events',
+  indexes: [{ name: 'events_org_time_idx', properties: ['organizationId', 'createdAt', 'id'] }],
+  properties: {
+    id: p.string().primary().length(24),
+    organizationId: p.string().length(24),
+    type: p.enum([...EVENT_TYPES]),
+    /** The public payload sent to webhooks (snake_case), never secrets. */
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export class Event extends EventSchema.class {}
+EventSchema.setClass(Event);

@@ -1,0 +1,52 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const SECURITY_EVENT_KINDS = [
+  'failed_auth',
+  'ip_blocked',
+  'ip_unblocked',
+  'quota_exceeded',
+  'new_ip',
+] as const;
+export type TSecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+/**
+ * Something an admin should look at (§1): failed-auth bursts, IP blocks, quota exhaustion,
+ * a key used from an IP it never used before. `organizationId` is null for events that
+ * cannot be tied to a tenant (e.g. failures with made-up keys). Written off the hot path.
+ */
+export const SecurityEventSchema = defineEntity({
+  name: 'SecurityEvent',
+  tableName: 'security_events',
+  indexes: [
+    { name: 'security_events_org_time_idx', properties: ['organizationId', 'createdAt'] },
+    { name: 'security_events_ip_time_idx', properties: ['ip', 'createdAt'] },
+  ],
+  properties: {
+    id: p.string().primary().length(24),
+    organizationId: p.string().length(24).nullable(),
+    kind: p.enum([...SECURITY_EVENT_KINDS]),
+    ip: p.string().length(45).nullable(),
+    keyId: p.string().length(20).nullable(),
+    details: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export class SecurityEvent extends SecurityEventSchema.class {}
+SecurityEventSchema.setClass(SecurityEvent);
+
+/** IPs each key has been used from, to notice a new one (§6 security events). */
+export const KeyIpSchema = defineEntity({
+  name: 'KeyIp',
+  tableName: 'key_ips',
+  primaryKeys: ['keyId', 'ip'],
+  properties: {
+    keyId: p.string().length(20).primary(),
+    ip: p.string().length(45).primary(),
+    organizationId: p.string().length(24),
+    firstSeenAt: p.datetime(),
+  },
+});
+
+export class KeyIp extends KeyIpSchema.class {}
+KeyIpSchema.setClass(KeyIp);
