@@ -164,6 +164,13 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     ).rejects.toMatchObject({ cause: { fields: { expiresAt: 'Expiry must be in the future' } } });
   });
 
+  it('accepts any future expiry, even a century away', async () => {
+    const { fx, c } = await ownerCaller();
+    const expiresAt = '2125-01-01T00:00:00.000Z';
+    const created = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Long-lived', expiresAt });
+    expect(created.record.expiresAt).toBe(expiresAt);
+  });
+
   it('gates keys by plan: the free plan refuses with the upgrade message', async () => {
     const fx = await createOrgFixture(app, { plan: 'free' });
     const c = await app.caller(fx.owner.cookie);

@@ -2,8 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import type { AppServices } from '../services.js';
 import { sendAppError, sendError } from './rest-errors.js';
-import { registerRateLimitRoute } from './routes/rate-limit.js';
-import { registerVerifyRoute } from './routes/verify.js';
+import { registerRestRoutes } from './route-table.js';
 
 /**
  * `/v1`: the REST API for API consumers (§5). Plain Fastify routes (tRPC's overhead would
@@ -85,6 +84,5 @@ export async function restPlugin(server: FastifyInstance, options: { app: AppSer
     sendError(request, reply, 404, 'NOT_FOUND', 'No such endpoint'),
   );
 
-  registerVerifyRoute(server, app);
-  registerRateLimitRoute(server, app);
+  registerRestRoutes(server, app);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * zod schemas of the `/v1` wire format (snake_case, §5). The handlers validate with them and
  * the OpenAPI document is generated from them, so the two cannot drift apart.
  */
-export const ZVerifyBodySchema = z.object({
+export const ZVerifyBodySchema = z.strictObject({
   key: z.string().max(256, 'key is too long'),
   scopes: z
     .array(z.string().refine(isValidScope, { message: 'Scopes look like resource:action' }))
@@ -35,7 +35,7 @@ export const ZVerifyResponseSchema = z.object({
   code: z
     .string()
     .describe(
-      'VALID or a §3 code: IP_BLOCKED, INVALID, REVOKED, INACTIVE, EXPIRED, IP_NOT_ALLOWED, FORBIDDEN, RATE_LIMITED, QUOTA_EXCEEDED',
+      'VALID or a refusal code: IP_BLOCKED, INVALID, REVOKED, INACTIVE, EXPIRED, IP_NOT_ALLOWED, FORBIDDEN, RATE_LIMITED, QUOTA_EXCEEDED',
     ),
   key_id: z.string().nullable(),
   space_id: z.string().nullable(),
@@ -61,10 +61,18 @@ export const ZErrorBodySchema = z.object({
   fields: z.record(z.string(), z.string()).optional(),
 });
 
-/** First message per field (snake_case dotted path), as the §5 `fields` object. */
+/**
+ * First message per field (snake_case dotted path, e.g. `rate_limit.per_second`), as the §5
+ * `fields` object. Each unknown field of a strict body gets its own entry, so a client that
+ * sends `rateLimit` instead of `rate_limit` is told which name was not understood.
+ */
 export function zodFields(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const name of issue.keys) fields[[...issue.path, name].join('.')] ??= 'Unknown field';
+      continue;
+    }
     const key = issue.path.join('.') || 'body';
     fields[key] ??= issue.message;
   }

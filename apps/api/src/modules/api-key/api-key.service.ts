@@ -21,6 +21,8 @@ import type { Em } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { emitEvent } from '../event/event.service.js';
+import { keyEventPayload } from '../event/key-event-payload.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Space } from '../space/space.entity.js';
 import { ApiKey } from './api-key.entity.js';
@@ -59,6 +61,15 @@ export function keyStatus(
   if (key.revokedAt || (key.graceEndsAt && key.graceEndsAt <= now)) return 'revoked';
   if (key.expiresAt && key.expiresAt <= now) return 'expired';
   return key.active ? 'active' : 'inactive';
+}
+
+/** The largest lifetime the int column holds (~68 years); auto-renew of longer lifetimes is moot. */
+const MAX_LIFETIME_SECONDS = 2_147_483_647;
+
+/** A key's lifetime from `now` to `expiresAt`, the period auto-renew extends by (§2.2). */
+function lifetimeOf(expiresAt: Date | null, now: Date): number | null {
+  if (!expiresAt) return null;
+  return Math.min(MAX_LIFETIME_SECONDS, Math.round((expiresAt.getTime() - now.getTime()) / 1000));
 }
 
 function iso(date: Date | null | undefined): string | null {
@@ -286,7 +297,7 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
     secretHash: hashSecret(generated.secret),
     preview: generated.preview,
     expiresAt,
-    lifetimeSeconds: expiresAt ? Math.round((expiresAt.getTime() - now.getTime()) / 1000) : null,
+    lifetimeSeconds: lifetimeOf(expiresAt, now),
     quotaTotal: input.quotas?.total ?? null,
     quotaDaily: input.quotas?.daily ?? null,
     quotaWeekly: input.quotas?.weekly ?? null,
@@ -407,7 +418,7 @@ export async function updateKey(
     // A new expiry gets its own notices.
     key.expiryWarnedAt = null;
     key.expiredNotifiedAt = null;
-    key.lifetimeSeconds = key.expiresAt ? Math.round((key.expiresAt.getTime() - now.getTime()) / 1000) : null;
+    key.lifetimeSeconds = lifetimeOf(key.expiresAt, now);
   }
   if (input.quotas !== undefined) {
     if (input.quotas.total !== undefined) key.quotaTotal = input.quotas.total;
@@ -443,6 +454,8 @@ async function transition(
   keyId: string,
   action: string,
   apply: (key: ApiKey, now: Date) => void,
+  /** Queues what must commit with the change (events), before the flush that writes it. */
+  alongside?: (key: ApiKey, now: Date) => Promise<unknown>,
 ): Promise<TApiKeyDto> {
   const now = ctx.now ?? new Date();
   const key = await loadVisibleKey(ctx, keyId);
@@ -456,6 +469,7 @@ async function transition(
     target: { type: 'api_key', id: key.id, label: key.name },
     ...changedFields(before, auditView(key)),
   });
+  if (alongside) await alongside(key, now);
   await ctx.em.flush();
   ctx.changes.publish(ctx.organizationId, key.id);
   return getKey(ctx, key.id);
@@ -470,13 +484,50 @@ export function setKeyActive(ctx: KeyServiceContext, keyId: string, active: bool
   });
 }
 
-/** Permanent. The record and its history stay; the key answers `Revoked API Key` from now on. */
+/** The `key.revoked` event (§7) of a key revoked by `principal`, or by a roll without grace. */
+function keyRevokedEvent(
+  key: ApiKey,
+  principal: Principal,
+  now: Date,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const actor = auditActorOf(principal);
+  return keyEventPayload(
+    {
+      id: key.id,
+      name: key.name,
+      spaceId: key.space.id,
+      environment: key.environment,
+      preview: key.preview,
+      expiresAt: key.expiresAt ?? null,
+    },
+    { revoked_at: now.toISOString(), revoked_by: { type: actor.type, id: actor.id }, ...extra },
+  );
+}
+
+/**
+ * Permanent. The record and its history stay; the key answers `Revoked API Key` from now on.
+ * The `key.revoked` event is written in the same transaction as the revocation.
+ */
 export function revokeKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
-  return transition(ctx, keyId, 'key.revoke', (key, now) => {
-    if (keyStatus(key, now) === 'revoked')
-      throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
-    key.revokedAt = now;
-  });
+  return transition(
+    ctx,
+    keyId,
+    'key.revoke',
+    (key, now) => {
+      if (keyStatus(key, now) === 'revoked')
+        throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
+      key.revokedAt = now;
+    },
+    (key, now) =>
+      emitEvent(
+        ctx.em,
+        ctx.organizationId,
+        'key.revoked',
+        keyRevokedEvent(key, ctx.principal, now, { reason: 'revoked' }),
+        now,
+      ),
+  );
 }
 
 /** Deletes a key that was never used; a used key must be deactivated or revoked instead (history is kept). */
@@ -576,6 +627,16 @@ export async function rollKey(
       target: { type: 'api_key', id: locked.id, label: name },
       ...changedFields(before, { ...auditView(locked), rolledToId: replacement.id }),
     });
+    if (locked.revokedAt) {
+      // No grace: the old key is revoked now, and announced with the roll's transaction.
+      await emitEvent(
+        tx,
+        ctx.organizationId,
+        'key.revoked',
+        keyRevokedEvent(locked, ctx.principal, now, { reason: 'rolled', replaced_by: replacement.id }),
+        now,
+      );
+    }
     await tx.flush();
     return replacement.id;
   });

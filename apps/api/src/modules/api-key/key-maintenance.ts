@@ -1,4 +1,6 @@
 import type { Em } from '../../db/orm.js';
+import { emitEvents } from '../event/event.service.js';
+import { keyEventPayload } from '../event/key-event-payload.js';
 import type { KeyChangePublisher } from './key-changes.js';
 
 interface ChangedRow {
@@ -7,10 +9,20 @@ interface ChangedRow {
   name: string;
 }
 
+interface GraceEndedRow extends ChangedRow {
+  space_id: string;
+  environment: string;
+  preview: string;
+  expires_at: Date | string | null;
+  grace_ends_at: Date | string;
+  rolled_to_id: string | null;
+}
+
 /**
- * Stamps `revokedAt` on keys whose roll grace period has ended. One conditional UPDATE: rows
- * already stamped are skipped, so any number of API processes may run it at once and each key
- * is revoked (and audited) exactly once. Verification does not wait for this: it already
+ * Stamps `revokedAt` on keys whose roll grace period has ended, audits it and emits
+ * `key.revoked` (§7), all in one transaction. The UPDATE is conditional: rows already stamped
+ * are skipped, so any number of API processes may run it at once and each key is revoked,
+ * audited and announced exactly once. Verification does not wait for this: it already
  * treats `graceEndsAt <= now` as revoked; this makes the state durable and visible.
  */
 export async function revokeEndedGracePeriods(
@@ -18,21 +30,47 @@ export async function revokeEndedGracePeriods(
   changes: KeyChangePublisher,
   now = new Date(),
 ): Promise<number> {
-  const rows: ChangedRow[] = await em.getConnection().execute(
-    `with revoked as (
-       update api_keys set revoked_at = grace_ends_at, version = version + 1, updated_at = ?
-        where revoked_at is null and grace_ends_at is not null and grace_ends_at <= ?
-        returning id, organization_id, name, grace_ends_at
-     ), audited as (
-       insert into audit_events (id, organization_id, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, ip, before, after, created_at)
-       select 'aud_' || substr(md5(random()::text || id), 1, 16), organization_id, 'system', null, 'scheduler', 'key.revoke',
-              'api_key', id, name, null, '{"revokedAt":null}'::jsonb,
-              jsonb_build_object('revokedAt', grace_ends_at, 'reason', 'roll grace period ended'), ?
-         from revoked
-     )
-     select id, organization_id, name from revoked`,
-    [now, now, now],
-  );
+  const rows = await em.transactional(async (tx) => {
+    const revoked = await tx.execute<GraceEndedRow[]>(
+      `with revoked as (
+         update api_keys set revoked_at = grace_ends_at, version = version + 1, updated_at = ?
+          where revoked_at is null and grace_ends_at is not null and grace_ends_at <= ?
+          returning id, organization_id, name, space_id, environment, preview, expires_at, grace_ends_at, rolled_to_id
+       ), audited as (
+         insert into audit_events (id, organization_id, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, ip, before, after, created_at)
+         select 'aud_' || substr(md5(random()::text || id), 1, 16), organization_id, 'system', null, 'scheduler', 'key.revoke',
+                'api_key', id, name, null, '{"revokedAt":null}'::jsonb,
+                jsonb_build_object('revokedAt', grace_ends_at, 'reason', 'roll grace period ended'), ?
+           from revoked
+       )
+       select * from revoked`,
+      [now, now, now],
+    );
+    await emitEvents(
+      tx,
+      revoked.map((row) => ({
+        organizationId: row.organization_id,
+        type: 'key.revoked' as const,
+        payload: keyEventPayload(
+          {
+            id: row.id,
+            name: row.name,
+            spaceId: row.space_id,
+            environment: row.environment,
+            preview: row.preview,
+            expiresAt: row.expires_at,
+          },
+          {
+            revoked_at: new Date(row.grace_ends_at).toISOString(),
+            reason: 'roll_grace_ended',
+            replaced_by: row.rolled_to_id,
+          },
+        ),
+      })),
+      now,
+    );
+    return revoked;
+  });
   for (const row of rows) changes.publish(row.organization_id, row.id);
   return rows.length;
 }

@@ -2,9 +2,16 @@ import type { QuotaStatusByWindow, RateLimitDecision } from '@keysmith/domain';
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../services.js';
 import type { VerifyOutcome } from '../../verify/pipeline.js';
+import { EXAMPLE_KEY } from '../openapi-examples.js';
 import { authenticate } from '../rest-auth.js';
 import { sendError } from '../rest-errors.js';
-import { type TVerifyResponse, ZVerifyBodySchema, zodFields } from '../rest-schemas.js';
+import { fastifyPath, type RestOperation } from '../rest-route.js';
+import {
+  type TVerifyResponse,
+  ZVerifyBodySchema,
+  ZVerifyResponseSchema,
+  zodFields,
+} from '../rest-schemas.js';
 
 export function quotasBody(windows: QuotaStatusByWindow | undefined): TVerifyResponse['quotas'] {
   const out: TVerifyResponse['quotas'] = {};
@@ -42,6 +49,48 @@ export function verifyResponse(outcome: VerifyOutcome): TVerifyResponse {
   };
 }
 
+/** What the OpenAPI document says about `POST /v1/keys/verify`. */
+export const verifyOperation: RestOperation = {
+  method: 'POST',
+  path: '/keys/verify',
+  operationId: 'verifyKey',
+  summary: "Verify a consumer's key",
+  description:
+    "Your backend checks the key one of your API's consumers presented. Always 200 once the caller is " +
+    'authenticated: `valid` and `code` (`VALID` or the refusal code of the key checks) say whether to serve the request. The ' +
+    'verified key is rate-limited, metered (`cost` credits, default 1; 0 checks without consuming) and ' +
+    "logged with `endpoint` and `ip`; the caller's own call is logged but neither limited nor metered. " +
+    'Keys of another space (unless the caller holds `admin:*`) or organization are `INVALID`.',
+  auth: { scope: 'keys:verify' },
+  body: {
+    name: 'VerifyKeyRequest',
+    schema: ZVerifyBodySchema,
+    example: {
+      key: EXAMPLE_KEY,
+      scopes: ['payments:write'],
+      endpoint: 'POST /charges',
+      ip: '203.0.113.7',
+    },
+  },
+  success: {
+    name: 'VerifyKeyResult',
+    schema: ZVerifyResponseSchema,
+    status: 200,
+    description: 'The decision for the presented key',
+    example: {
+      valid: true,
+      code: 'VALID',
+      key_id: 'key_7Hq2mX9aBc3dEf4G',
+      space_id: 'spc_4kP9sW2xLm7Qa1Zc',
+      environment: 'live',
+      scopes: ['payments:read', 'payments:write'],
+      expires_at: null,
+      quotas: { daily: { limit: 10000, used: 1844, remaining: 8156, reset_at: '2026-05-07T09:13:00.000Z' } },
+      rate_limit: { limit: 300, remaining: 291, reset: 1778144000 },
+    },
+  },
+};
+
 /**
  * `POST /v1/keys/verify` (§5): an organization's backend checks a consumer's key. The
  * caller (scope `keys:verify`) is logged but neither rate-limited nor metered; the verified
@@ -49,7 +98,7 @@ export function verifyResponse(outcome: VerifyOutcome): TVerifyResponse {
  * are recorded. Always 200 once the caller is authenticated.
  */
 export function registerVerifyRoute(server: FastifyInstance, app: AppServices): void {
-  server.post('/keys/verify', async (request, reply) => {
+  server.post(fastifyPath(verifyOperation.path), async (request, reply) => {
     const caller = await authenticate(app, request, reply, ['keys:verify'], { meter: false });
     if (!caller) return reply;
     const body = ZVerifyBodySchema.safeParse(request.body);

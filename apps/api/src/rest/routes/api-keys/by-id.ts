@@ -1,0 +1,56 @@
+import { getKey } from '../../../modules/api-key/api-key.service.js';
+import { toApiKeyRecord, ZApiKeyDetailSchema, ZKeyIdParamsSchema } from '../../api-key-wire.js';
+import { keyRequestCounts } from '../../key-request-logs.js';
+import { EXAMPLE_RECORD } from '../../openapi-examples.js';
+import { defineKeyRoute } from '../../rest-route.js';
+import { quotasBody } from '../verify.js';
+
+/**
+ * `GET /v1/api-keys/{id}`: the record plus usage: admitted requests in the last 24 h and
+ * 30 days (from the request logs), and each quota window exactly as the verifier counts it.
+ */
+export const getApiKeyRoute = defineKeyRoute({
+  method: 'GET',
+  path: '/api-keys/{id}',
+  operationId: 'getApiKey',
+  summary: 'Get an API key with its usage',
+  description:
+    'The record plus `usage`: admitted requests in the last 24 hours and 30 days, and each configured ' +
+    'quota window (limit, used, remaining, and when credits next free up).',
+  auth: { scope: 'keys:read' },
+  params: ZKeyIdParamsSchema,
+  success: {
+    name: 'ApiKeyWithUsage',
+    schema: ZApiKeyDetailSchema,
+    status: 200,
+    description: 'The key and its usage',
+    example: {
+      ...EXAMPLE_RECORD,
+      usage: {
+        requests_today: 1843,
+        requests_this_month: 40211,
+        quotas: {
+          daily: { limit: 10000, used: 1843, remaining: 8157, reset_at: '2026-05-07T09:13:00.000Z' },
+          monthly: { limit: 250000, used: 40211, remaining: 209789, reset_at: '2026-05-07T10:00:00.000Z' },
+        },
+      },
+    },
+  },
+  handle: async ({ app, keys, params }) => {
+    const record = await getKey(keys, params.id);
+    const now = Date.now();
+    const verifiable = await app.verification.keys.get(record.id, now);
+    const [quota, counts] = await Promise.all([
+      verifiable ? app.verification.verifier.quotaStatus(verifiable, now) : null,
+      keyRequestCounts(keys.em, keys.organizationId, record.id, now),
+    ]);
+    return {
+      ...toApiKeyRecord(record),
+      usage: {
+        requests_today: counts.today,
+        requests_this_month: counts.thisMonth,
+        quotas: quotasBody(quota?.windows),
+      },
+    };
+  },
+});
