@@ -69,26 +69,67 @@ async function waitForHealthy(
   throw new Error(`Keysmith was not healthy within ${timeoutMs} ms:\n${output()}`);
 }
 
+/** `keysmith bootstrap` options: the first owner and their organization (team plan, `default` space). */
+export interface BootstrapOptions {
+  org: string;
+  email: string;
+  password: string;
+  name?: string;
+}
+
+export interface StartOptions {
+  /**
+   * Runs `node apps/api/dist/cli.js bootstrap` against the same data directory before the
+   * server starts, as an operator would on first start. Its output (which holds the root key)
+   * is not kept.
+   */
+  bootstrap?: BootstrapOptions;
+}
+
+function runBootstrap(env: NodeJS.ProcessEnv, options: BootstrapOptions): void {
+  const args = ['apps/api/dist/cli.js', 'bootstrap', '--org', options.org, '--email', options.email];
+  args.push('--password', options.password);
+  if (options.name) args.push('--name', options.name);
+  try {
+    execFileSync(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8') ?? '';
+    throw new Error(`keysmith bootstrap failed:\n${stderr}`);
+  }
+}
+
 /**
  * Starts `node apps/api/dist/main.js` (what `pnpm start` serves) on a free port with a fresh
  * embedded database, and resolves once `/healthz` answers 200.
  */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
   ensureBuilt();
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-e2e-'));
   const logs: string[] = [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  if (options.bootstrap) {
+    try {
+      runBootstrap(env, options.bootstrap);
+    } catch (error) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));

@@ -1,57 +1,38 @@
 import type { ReactNode } from 'react';
 import { ButtonLink, EmptyState } from '../../components';
-import { KeyIcon, LayersIcon, SparklesIcon } from '../../components/icons';
+import { CompassIcon } from '../../components/icons';
+import { matchPath, useLocation } from '../../lib/router';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { planIncludesApiKeys } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
-import { PageIntro } from '../shell/page';
+import { KeyDetailPage } from './key-detail-page';
+import { KeysListPage } from './keys-list-page';
+import { UpgradePrompt } from './upgrade-prompt';
+import './api-keys.css';
 
-/** API keys of the organization. Until the first key exists: what keys are, or the upgrade prompt on the free plan. */
+/**
+ * The API keys section: `/o/:slug/keys` (the table) and `/o/:slug/keys/:keyId` (one key).
+ * On a plan without API keys, the upgrade prompt instead.
+ */
 export function ApiKeysPage(): ReactNode {
   const { organization } = useCurrentOrganization();
-  const prefix = organization.keyPrefix;
+  const { pathname } = useLocation();
 
-  if (!planIncludesApiKeys(organization.plan)) {
-    return (
-      <div className="stack stack--lg">
-        <PageIntro description="Keys your API consumers call with, each with its scopes, expiry, quotas and rate limits." />
-        <EmptyState
-          tone="accent"
-          icon={<SparklesIcon size={22} />}
-          title="API keys are included from the Pro plan"
-          description={`${organization.name} is on the Free plan. Upgrade to issue keys with scopes, quotas and rate limits of up to 20 requests per second.`}
-          actions={
-            <ButtonLink to={organizationPath(organization.slug, 'settings')} variant="primary">
-              Compare plans
-            </ButtonLink>
-          }
-        />
-      </div>
-    );
-  }
+  if (!planIncludesApiKeys(organization.plan)) return <UpgradePrompt />;
 
+  if (matchPath('/o/:orgSlug/keys', pathname)) return <KeysListPage />;
+  const detail = matchPath('/o/:orgSlug/keys/:keyId', pathname);
+  if (detail?.keyId) return <KeyDetailPage key={detail.keyId} keyId={detail.keyId} />;
   return (
-    <div className="stack stack--lg">
-      <PageIntro description="Keys your API consumers call with, each with its scopes, expiry, quotas and rate limits." />
-      <EmptyState
-        icon={<KeyIcon size={22} />}
-        title="No API keys yet"
-        description="Every key belongs to a space, which defines the scopes it may hold. Set up a space for your API, then issue keys from it."
-        actions={
-          <ButtonLink
-            to={organizationPath(organization.slug, 'spaces')}
-            variant="primary"
-            icon={<LayersIcon size={16} />}
-          >
-            Go to spaces
-          </ButtonLink>
-        }
-      >
-        <p className="empty-state__note">
-          Keys look like <span className="mono text-strong">{prefix}_live_7Hq2mX9aBc3dEf4G.N8rT…</span> and
-          are shown in full only once, when they are created.
-        </p>
-      </EmptyState>
-    </div>
+    <EmptyState
+      icon={<CompassIcon size={22} />}
+      title="This page doesn't exist"
+      description="The link may be old or mistyped."
+      actions={
+        <ButtonLink to={organizationPath(organization.slug, 'keys')} variant="primary">
+          All API keys
+        </ButtonLink>
+      }
+    />
   );
 }

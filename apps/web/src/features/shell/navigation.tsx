@@ -27,6 +27,8 @@ export interface Section {
   render: () => ReactNode;
   /** Nav group: the daily screens first, then the organization's administration. */
   group: 'build' | 'manage';
+  /** The section also owns the paths below its segment (`keys/:keyId`) and routes them itself. */
+  nested?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -43,6 +45,7 @@ export const SECTIONS: readonly Section[] = [
     icon: <KeyIcon size={16} />,
     render: () => <ApiKeysPage />,
     group: 'build',
+    nested: true,
   },
   {
     segment: 'spaces',
@@ -50,6 +53,7 @@ export const SECTIONS: readonly Section[] = [
     icon: <LayersIcon size={16} />,
     render: () => <SpacesPage />,
     group: 'build',
+    nested: true,
   },
   {
     segment: 'members',

@@ -4,6 +4,7 @@ import { ChevronRightIcon, CompassIcon, MenuIcon, XIcon } from '../../components
 import { useDocumentTitle } from '../../lib/document-title';
 import { Link, matchPath, useLocation } from '../../lib/router';
 import type { Me } from '../../lib/trpc';
+import { ApiKeyPasteWatcher } from '../api-keys/key-paste-watcher';
 import { OrganizationProvider } from '../organization/organization-context';
 import { ROLE_LABEL } from '../organization/organization-labels';
 import { organizationPath, rememberOrganization } from '../organization/organization-preference';
@@ -13,7 +14,13 @@ import { Sidebar } from './sidebar';
 import { UserMenu } from './user-menu';
 
 function findSection(pathname: string): Section | null {
-  return SECTIONS.find((section) => matchPath(`/o/:orgSlug/${section.segment}`, pathname)) ?? null;
+  return (
+    SECTIONS.find(
+      (section) =>
+        matchPath(`/o/:orgSlug/${section.segment}`, pathname) ||
+        (section.nested && matchPath(`/o/:orgSlug/${section.segment}/*`, pathname)),
+    ) ?? null
+  );
 }
 
 /**
@@ -76,6 +83,7 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
           </main>
         </div>
       </div>
+      <ApiKeyPasteWatcher />
     </OrganizationProvider>
   );
 }

@@ -1,0 +1,502 @@
+import { computeRollingWindow, PLAN_LIMITS, type Plan } from '@keysmith/domain';
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import {
+  Alert,
+  Button,
+  ButtonLink,
+  Card,
+  CardHeader,
+  CopyButton,
+  EmptyState,
+  Skeleton,
+  useToast,
+} from '../../components';
+import { ArrowLeftIcon, CompassIcon, RefreshIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { useDocumentTitle } from '../../lib/document-title';
+import { Link } from '../../lib/router';
+import { trpc } from '../../lib/trpc';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { organizationPath } from '../organization/organization-preference';
+import { KeyActions } from './key-actions';
+import {
+  categoryLabel,
+  formatCount,
+  formatInstant,
+  isInGrace,
+  keyDisplayName,
+  QUOTA_WINDOW_LABEL,
+  QUOTA_WINDOW_SPAN,
+  WINDOW_ORDER,
+} from './key-display';
+import { KeyFormDialog } from './key-form-dialog';
+import { RotateIcon } from './key-icons';
+import {
+  EnvironmentBadge,
+  OwnerLabel,
+  RelativeTime,
+  RolledBadge,
+  SpaceLabel,
+  StatusBadge,
+  useNow,
+} from './key-parts';
+import { canManageKey } from './key-permissions';
+import { type IssuedKey, KeyRevealDialog } from './key-reveal-dialog';
+import type { KeyRecord } from './key-types';
+import { RollKeyDialog } from './roll-key-dialog';
+import { spaceRoleOf, useKeyCacheUpdates, useSpaces } from './use-key-data';
+
+/** `/o/:slug/keys/:keyId`: one key's settings, limits and lifecycle actions. */
+export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
+  const { organization, user } = useCurrentOrganization();
+  const orgId = organization.id;
+  const listPath = organizationPath(organization.slug, 'keys');
+  const query = useQuery(trpc.key.byId.queryOptions({ orgId, keyId }));
+  const spaces = useSpaces(orgId);
+  const now = useNow();
+  const toast = useToast();
+  const { storeRecord, refreshAll } = useKeyCacheUpdates(orgId);
+  const [open, setOpen] = useState<'edit' | 'roll' | null>(null);
+  const [issued, setIssued] = useState<IssuedKey | null>(null);
+  useDocumentTitle(query.data ? keyDisplayName(query.data) : 'API key', organization.name);
+
+  const back = (
+    <Link to={listPath} className="back-link">
+      <ArrowLeftIcon size={14} /> API keys
+    </Link>
+  );
+
+  if (query.isPending) {
+    return (
+      <div className="stack stack--lg" aria-busy="true">
+        {back}
+        <span className="sr-only" role="status">
+          Loading the key…
+        </span>
+        <Card className="key-header">
+          <Skeleton width={240} height={22} />
+          <Skeleton width={320} height={14} />
+        </Card>
+        <Skeleton height={160} radius={12} />
+        <Skeleton height={320} radius={12} />
+      </div>
+    );
+  }
+
+  if (query.isError) {
+    const described = describeError(query.error);
+    const notFound = described.code === 'NOT_FOUND' || described.code === 'BAD_REQUEST';
+    return (
+      <div className="stack stack--lg">
+        {back}
+        <EmptyState
+          icon={<CompassIcon size={22} />}
+          title={notFound ? 'API key not found' : 'Could not load this key'}
+          description={
+            notFound
+              ? `There is no key ${keyId} in ${organization.name} that you can see. It may have been deleted, or belong to another organization.`
+              : described.message
+          }
+          actions={
+            notFound ? (
+              <ButtonLink to={listPath} variant="primary">
+                All API keys
+              </ButtonLink>
+            ) : (
+              <Button
+                variant="primary"
+                icon={<RefreshIcon size={16} />}
+                onClick={() => void query.refetch()}
+                loading={query.isFetching}
+              >
+                Try again
+              </Button>
+            )
+          }
+        />
+      </div>
+    );
+  }
+
+  const record = query.data;
+  const name = keyDisplayName(record);
+  const spaceRole = spaceRoleOf(spaces.data, record.space.id);
+  const canManage = spaceRole !== undefined && canManageKey(organization.role, spaceRole, record, user.id);
+  const catalog = spaces.data?.find((space) => space.id === record.space.id)?.scopeCatalog ?? null;
+  const revoked = record.status === 'revoked';
+
+  return (
+    <div className="stack stack--lg key-detail">
+      {back}
+      <Card className="key-header">
+        <div className="key-header__main">
+          <div className="key-header__title-row">
+            <h2 className="key-header__title">{name}</h2>
+            <StatusBadge status={record.status} />
+            <EnvironmentBadge environment={record.environment} />
+            <RolledBadge record={record} now={now} />
+          </div>
+          <div className="key-header__meta">
+            <span className="key-header__preview">
+              <code className="key-preview">{record.preview}</code>
+              <CopyButton value={record.preview} label="Copy masked preview" />
+            </span>
+            <span className="key-header__sep" aria-hidden="true">
+              ·
+            </span>
+            <SpaceLabel space={record.space} />
+            <span className="key-header__sep" aria-hidden="true">
+              ·
+            </span>
+            <span className="text-muted">
+              Created <RelativeTime iso={record.createdAt} now={now} />
+            </span>
+          </div>
+          {record.description ? <p className="key-header__description">{record.description}</p> : null}
+        </div>
+        <div className="key-header__actions">
+          {canManage && !revoked && !record.rolledToId ? (
+            <Button icon={<RotateIcon size={16} />} onClick={() => setOpen('roll')}>
+              Roll key
+            </Button>
+          ) : null}
+          <KeyActions
+            orgId={orgId}
+            orgSlug={organization.slug}
+            record={record}
+            canManage={canManage}
+            onOpen={setOpen}
+          />
+        </div>
+      </Card>
+
+      <LifecycleNotice record={record} now={now} orgSlug={organization.slug} />
+
+      <UsageCard record={record} plan={organization.plan as Plan} now={now} />
+      <SettingsCard record={record} now={now} onEdit={canManage && !revoked ? () => setOpen('edit') : null} />
+
+      <KeyFormDialog
+        mode="edit"
+        open={open === 'edit'}
+        onClose={() => setOpen(null)}
+        record={record}
+        scopeCatalog={catalog}
+        onSaved={(saved) => {
+          storeRecord(saved);
+          void refreshAll();
+          setOpen(null);
+          toast({ title: 'Changes saved', description: `${keyDisplayName(saved)} is updated.` });
+        }}
+      />
+      <RollKeyDialog
+        open={open === 'roll'}
+        orgId={orgId}
+        record={record}
+        onClose={() => setOpen(null)}
+        onRolled={(rolled) => {
+          setOpen(null);
+          if (rolled.replaces) storeRecord(rolled.replaces);
+          void refreshAll();
+          setIssued(rolled);
+        }}
+      />
+      <KeyRevealDialog issued={issued} onClose={() => setIssued(null)} />
+    </div>
+  );
+}
+
+/** Says what is special about the key's state right now: rolled, revoked, expired, inactive. */
+function LifecycleNotice({
+  record,
+  now,
+  orgSlug,
+}: {
+  record: KeyRecord;
+  now: number;
+  orgSlug: string;
+}): ReactNode {
+  const newKeyLink = record.rolledToId ? (
+    <Link to={organizationPath(orgSlug, `keys/${record.rolledToId}`)}>View the new key</Link>
+  ) : null;
+  if (record.rolledToId && record.graceEndsAt) {
+    return isInGrace(record, now) ? (
+      <Alert
+        tone="warning"
+        title={`Rolled — stops working at ${formatInstant(record.graceEndsAt)}`}
+        action={newKeyLink}
+      >
+        A replacement was issued. This key keeps working until the grace period ends (
+        <RelativeTime iso={record.graceEndsAt} now={now} />) and is then revoked automatically.
+      </Alert>
+    ) : (
+      <Alert
+        tone="danger"
+        title={`Rolled — stopped working at ${formatInstant(record.graceEndsAt)}`}
+        action={newKeyLink}
+      >
+        This key was replaced and its grace period is over: it answers 401 Revoked API Key.
+      </Alert>
+    );
+  }
+  if (record.status === 'revoked') {
+    return (
+      <Alert
+        tone="danger"
+        title={`Revoked${record.revokedAt ? ` on ${formatInstant(record.revokedAt)}` : ''}`}
+      >
+        This key answers 401 Revoked API Key. Its settings and history are kept for the record.
+      </Alert>
+    );
+  }
+  if (record.status === 'expired' && record.expiresAt) {
+    return (
+      <Alert tone="warning" title={`Expired on ${formatInstant(record.expiresAt)}`}>
+        Calls answer 401 Expired API Key. Edit the key to set a later expiry.
+      </Alert>
+    );
+  }
+  if (record.status === 'inactive') {
+    return (
+      <Alert tone="info" title="Deactivated">
+        Calls answer 401 Inactive API Key until the key is reactivated from the actions menu.
+      </Alert>
+    );
+  }
+  if (record.rolledFromId) {
+    return (
+      <p className="key-detail__lineage">
+        Replaces{' '}
+        <Link to={organizationPath(orgSlug, `keys/${record.rolledFromId}`)}>{record.rolledFromId}</Link>.
+      </p>
+    );
+  }
+  return null;
+}
+
+/**
+ * Usage per quota window: limit, used, remaining and when credits free up, computed with the
+ * same rolling-window arithmetic the API enforces. Per-window usage arrives with request
+ * logs; until then a never-used key shows exact zeros and a used one shows "—".
+ */
+function UsageCard({ record, plan, now }: { record: KeyRecord; plan: Plan; now: number }): ReactNode {
+  const windows = WINDOW_ORDER.flatMap((window) => {
+    const limit = record.quotas[window];
+    return limit === null ? [] : [{ window, limit, state: computeRollingWindow(window, [], limit, now) }];
+  });
+  const known = !record.used;
+  const planLimits = PLAN_LIMITS[plan];
+  return (
+    <Card>
+      <CardHeader
+        title="Usage"
+        description="Quotas are counted over rolling windows, not calendar periods."
+        actions={
+          record.lastUsedAt ? (
+            <span className="text-muted">
+              Last used <RelativeTime iso={record.lastUsedAt} now={now} />
+              {record.lastUsedIp ? (
+                <>
+                  {' '}
+                  from <code>{record.lastUsedIp}</code>
+                </>
+              ) : null}
+            </span>
+          ) : (
+            <span className="text-muted">Never used</span>
+          )
+        }
+      />
+      {windows.length === 0 ? (
+        <p className="usage__empty">
+          No quota is set: the key may make any number of requests, within its rate limit. Edit the key to add
+          a total, daily, weekly or monthly quota.
+        </p>
+      ) : (
+        <ul className="usage-list">
+          {windows.map(({ window, limit, state }) => {
+            const percent = known ? Math.min(100, (state.used / limit) * 100) : 0;
+            return (
+              <li key={window} className="usage-list__row">
+                <div className="usage-list__label">
+                  <span className="usage-list__name">{QUOTA_WINDOW_LABEL[window]}</span>
+                  <span className="usage-list__span">{QUOTA_WINDOW_SPAN[window]}</span>
+                </div>
+                <div className="usage-list__meter">
+                  <span className="meter" aria-hidden="true">
+                    <span className="meter__fill" style={{ width: `${percent}%` }} />
+                  </span>
+                  <span className="usage-list__numbers">
+                    <strong>{known ? formatCount(state.used) : '—'}</strong> / {formatCount(limit)} used
+                  </span>
+                </div>
+                <dl className="usage-list__facts">
+                  <div>
+                    <dt>Remaining</dt>
+                    <dd>{known ? formatCount(state.remaining) : '—'}</dd>
+                  </div>
+                  <div>
+                    <dt>Frees up</dt>
+                    <dd>
+                      {window === 'total'
+                        ? 'Never'
+                        : state.nextFreeAt !== null
+                          ? formatInstant(new Date(state.nextFreeAt).toISOString())
+                          : '—'}
+                    </dd>
+                  </div>
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div className="usage__rate">
+        <span className="text-muted">Rate limit</span>
+        <span>
+          {formatCount(record.rateLimit.perSecond ?? planLimits.perSecond)}/s ·{' '}
+          {formatCount(record.rateLimit.perMinute ?? planLimits.perMinute)}/min
+        </span>
+        <span className="text-muted">
+          {record.rateLimit.perSecond !== null || record.rateLimit.perMinute !== null
+            ? 'key override, within the plan'
+            : `the ${plan} plan's account-wide limits`}
+        </span>
+      </div>
+      <p className="card__footnote">
+        {known
+          ? 'Counts update as the key is used. The usage chart and request logs appear here once calls arrive.'
+          : 'This key has served requests; per-window counts appear here with the request logs.'}
+      </p>
+    </Card>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
+  return (
+    <div className="detail-list__row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function SettingsCard({
+  record,
+  now,
+  onEdit,
+}: {
+  record: KeyRecord;
+  now: number;
+  onEdit: (() => void) | null;
+}): ReactNode {
+  const quotas = WINDOW_ORDER.filter((window) => record.quotas[window] !== null);
+  return (
+    <Card>
+      <CardHeader
+        title="Settings"
+        description="Everything the API checks when this key is presented."
+        actions={onEdit ? <Button onClick={onEdit}>Edit</Button> : null}
+      />
+      <dl className="detail-list detail-list--compact">
+        <Row label="Key ID">
+          <span className="inline-copy">
+            <code>{record.id}</code>
+            <CopyButton value={record.id} label="Copy key ID" />
+          </span>
+        </Row>
+        <Row label="Space">
+          <SpaceLabel space={record.space} />
+        </Row>
+        <Row label="Owner">
+          <OwnerLabel record={record} />
+        </Row>
+        <Row label="Category">{categoryLabel(record.category)}</Row>
+        <Row label="Environment">
+          <EnvironmentBadge environment={record.environment} />
+        </Row>
+        <Row label="Scopes">
+          {record.scopes.length > 0 ? (
+            <span className="scope-list">
+              {record.scopes.map((scope) => (
+                <code key={scope} className="scope-tag">
+                  {scope}
+                </code>
+              ))}
+            </span>
+          ) : (
+            <span className="text-muted">No scopes</span>
+          )}
+        </Row>
+        <Row label="Expires">
+          {record.expiresAt ? (
+            <span>
+              {formatInstant(record.expiresAt)}{' '}
+              <span className="text-muted">
+                (<RelativeTime iso={record.expiresAt} now={now} />)
+              </span>
+            </span>
+          ) : (
+            <span className="text-muted">Never</span>
+          )}
+        </Row>
+        <Row label="Auto-renew">{record.autoRenew ? 'On: renewed 7 days before expiry' : 'Off'}</Row>
+        <Row label="Quotas">
+          {quotas.length > 0 ? (
+            <span className="fact-list">
+              {quotas.map((window) => (
+                <span key={window}>
+                  {formatCount(record.quotas[window] ?? 0)} <span className="text-muted">{window}</span>
+                </span>
+              ))}
+            </span>
+          ) : (
+            <span className="text-muted">None</span>
+          )}
+        </Row>
+        <Row label="Rate limit override">
+          {record.rateLimit.perSecond !== null || record.rateLimit.perMinute !== null ? (
+            <span className="fact-list">
+              {record.rateLimit.perSecond !== null ? (
+                <span>{formatCount(record.rateLimit.perSecond)} per second</span>
+              ) : null}
+              {record.rateLimit.perMinute !== null ? (
+                <span>{formatCount(record.rateLimit.perMinute)} per minute</span>
+              ) : null}
+            </span>
+          ) : (
+            <span className="text-muted">None: the plan's limits apply</span>
+          )}
+        </Row>
+        <Row label="IP allowlist">
+          {record.ipAllowlist.length > 0 ? (
+            <span className="scope-list">
+              {record.ipAllowlist.map((entry) => (
+                <code key={entry} className="scope-tag">
+                  {entry}
+                </code>
+              ))}
+            </span>
+          ) : (
+            <span className="text-muted">Any IP address</span>
+          )}
+        </Row>
+        <Row label="Description">
+          {record.description ? record.description : <span className="text-muted">None</span>}
+        </Row>
+        <Row label="Created">{formatInstant(record.createdAt)}</Row>
+        <Row label="Last updated">{formatInstant(record.updatedAt)}</Row>
+        <Row label="Last used">
+          {record.lastUsedAt ? (
+            <span>
+              <RelativeTime iso={record.lastUsedAt} now={now} />
+              {record.lastUsedIp ? <span className="text-muted"> from {record.lastUsedIp}</span> : null}
+            </span>
+          ) : (
+            <span className="text-muted">Never</span>
+          )}
+        </Row>
+      </dl>
+    </Card>
+  );
+}

@@ -1,0 +1,661 @@
+import { BUILTIN_CATEGORIES } from '@keysmith/domain';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import {
+  Button,
+  CopyButton,
+  EmptyState,
+  IconButton,
+  Select,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  useToast,
+} from '../../components';
+import { ChevronRightIcon, KeyIcon, PlusIcon, RefreshIcon, XIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { classNames } from '../../lib/class-names';
+import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
+import { trpc } from '../../lib/trpc';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { organizationPath } from '../organization/organization-preference';
+import { PageIntro } from '../shell/page';
+import {
+  CATEGORY_LABEL,
+  categoryLabel,
+  formatCount,
+  formatDay,
+  formatInstant,
+  keyDisplayName,
+  STATUS_LABEL,
+} from './key-display';
+import { KeyFormDialog } from './key-form-dialog';
+import {
+  ArrowDownIcon,
+  ArrowUpIcon,
+  ChevronLeftIcon,
+  ChevronsUpDownSmallIcon,
+  SearchIcon,
+} from './key-icons';
+import {
+  clearFilters,
+  isFiltered,
+  type KeyListState,
+  listInput,
+  listStateToSearch,
+  PER_PAGE_CHOICES,
+  type PerPage,
+  pageCount,
+  parseListState,
+  rangeLabel,
+} from './key-list-params';
+import {
+  EnvironmentBadge,
+  OwnerLabel,
+  QuotaCell,
+  RelativeTime,
+  RolledBadge,
+  SpaceLabel,
+  StatusBadge,
+  useNow,
+} from './key-parts';
+import { KEY_SEARCH_ATTRIBUTE } from './key-paste';
+import { canCreateIn } from './key-permissions';
+import { type IssuedKey, KeyRevealDialog } from './key-reveal-dialog';
+import type { KeyRecord, KeySort, KeyStatus } from './key-types';
+import { UpgradePrompt } from './upgrade-prompt';
+import { useKeyCacheUpdates, useSpaces } from './use-key-data';
+
+const SEARCH_DEBOUNCE_MS = 200;
+
+/** The keys table: search, filters, sort and pagination in the URL; the create dialog and one-time reveal. */
+export function KeysListPage(): ReactNode {
+  const { organization } = useCurrentOrganization();
+  const orgId = organization.id;
+  const { pathname } = useLocation();
+  const params = useSearchParams();
+  const state = useMemo(() => parseListState(params), [params]);
+  const now = useNow();
+  const toast = useToast();
+  const { refreshLists, storeRecord } = useKeyCacheUpdates(orgId);
+
+  const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<IssuedKey | null>(null);
+
+  const spaces = useSpaces(orgId);
+  const list = useQuery({
+    ...trpc.key.list.queryOptions({ orgId, ...listInput(state) }),
+    placeholderData: keepPreviousData,
+  });
+
+  const update = (next: KeyListState) => navigate(`${pathname}${listStateToSearch(next)}`, { replace: true });
+  const updateAndPush = (next: KeyListState) => navigate(`${pathname}${listStateToSearch(next)}`);
+
+  // Search as you type: the box updates at once, the URL (and so the query) after a short pause.
+  const [searchText, setSearchText] = useState(state.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => setSearchText(state.search), [state.search]);
+  useEffect(() => {
+    if (searchText === state.search) return;
+    const timer = window.setTimeout(
+      () => update({ ...state, search: searchText, page: 1 }),
+      SEARCH_DEBOUNCE_MS,
+    );
+    return () => window.clearTimeout(timer);
+  });
+
+  const data = list.data;
+  // A page past the end (after deleting the last keys of it) moves back to the last page.
+  useEffect(() => {
+    if (data && data.data.length === 0 && data.total > 0 && state.page > 1) {
+      update({ ...state, page: pageCount(state.perPage, data.total) });
+    }
+  });
+
+  const creatable = (spaces.data ?? []).filter((space) => canCreateIn(organization.role, space));
+  const mayCreate = spaces.isSuccess && creatable.length > 0;
+  const mayCreateAtAll = organization.role === 'owner' || organization.role === 'admin' || mayCreate;
+  const newKeyButton = mayCreateAtAll ? (
+    <Button variant="primary" icon={<PlusIcon size={16} />} onClick={() => setCreating(true)}>
+      New API key
+    </Button>
+  ) : null;
+
+  const listError = list.isError ? describeError(list.error) : null;
+  if (listError?.code === 'PRECONDITION_FAILED') return <UpgradePrompt message={listError.message} />;
+
+  const filtered = isFiltered(state);
+  const showEmpty = data !== undefined && data.total === 0 && !filtered && !list.isPlaceholderData;
+  const showNoResults = data !== undefined && data.total === 0 && filtered;
+
+  const sortBy = (sort: KeySort) =>
+    update({
+      ...state,
+      sort,
+      order: state.sort === sort ? (state.order === 'desc' ? 'asc' : 'desc') : 'desc',
+      page: 1,
+    });
+
+  const categoryOptions = [
+    { value: '', label: 'All categories' },
+    ...BUILTIN_CATEGORIES.map((category) => ({ value: category, label: CATEGORY_LABEL[category] })),
+    ...(state.category && !(BUILTIN_CATEGORIES as readonly string[]).includes(state.category)
+      ? [{ value: state.category, label: state.category }]
+      : []),
+  ];
+
+  return (
+    <div className="stack stack--lg keys-page">
+      <PageIntro
+        description="Keys your API consumers call with, each with its scopes, expiry, quotas and rate limits."
+        actions={showEmpty ? null : newKeyButton}
+      />
+
+      {showEmpty ? (
+        <KeysEmptyState
+          prefix={organization.keyPrefix}
+          action={newKeyButton}
+          hasSpaces={spaces.isSuccess ? creatable.length > 0 : true}
+          spacesPath={organizationPath(organization.slug, 'spaces')}
+        />
+      ) : (
+        <>
+          <search className="keys-toolbar" aria-label="Search and filter keys">
+            <div className="search-box">
+              <SearchIcon size={16} className="search-box__icon" />
+              <label className="sr-only" htmlFor="key-search">
+                Search keys by name
+              </label>
+              <input
+                id="key-search"
+                ref={searchRef}
+                type="search"
+                className="search-box__input"
+                placeholder="Search by name…"
+                autoComplete="off"
+                spellCheck={false}
+                value={searchText}
+                onChange={(event) => setSearchText(event.target.value)}
+                onKeyDown={(event: KeyboardEvent<HTMLInputElement>) => {
+                  if (event.key === 'Escape' && searchText) {
+                    event.preventDefault();
+                    setSearchText('');
+                    update({ ...state, search: '', page: 1 });
+                  }
+                }}
+                {...{ [KEY_SEARCH_ATTRIBUTE]: '' }}
+              />
+              {list.isFetching && list.isPlaceholderData ? (
+                <span className="search-box__busy spinner spinner--sm" aria-hidden="true" />
+              ) : null}
+              {searchText ? (
+                <button
+                  type="button"
+                  className="search-box__clear"
+                  aria-label="Clear search"
+                  title="Clear search"
+                  onClick={() => {
+                    setSearchText('');
+                    update({ ...state, search: '', page: 1 });
+                    searchRef.current?.focus();
+                  }}
+                >
+                  <XIcon size={14} />
+                </button>
+              ) : null}
+            </div>
+            <div className="keys-toolbar__filters">
+              <Select
+                label="Space"
+                hideLabel
+                value={state.spaceId ?? ''}
+                onChange={(event) => update({ ...state, spaceId: event.target.value || null, page: 1 })}
+                options={[
+                  { value: '', label: 'All spaces' },
+                  ...(spaces.data ?? []).map((space) => ({
+                    value: space.id,
+                    label: space.archived ? `${space.name} (archived)` : space.name,
+                  })),
+                ]}
+                fieldClassName="toolbar-select"
+              />
+              <Select
+                label="Category"
+                hideLabel
+                value={state.category ?? ''}
+                onChange={(event) => update({ ...state, category: event.target.value || null, page: 1 })}
+                options={categoryOptions}
+                fieldClassName="toolbar-select"
+              />
+              <Select
+                label="Environment"
+                hideLabel
+                value={state.environment ?? ''}
+                onChange={(event) =>
+                  update({
+                    ...state,
+                    environment:
+                      event.target.value === 'live' || event.target.value === 'test'
+                        ? event.target.value
+                        : null,
+                    page: 1,
+                  })
+                }
+                options={[
+                  { value: '', label: 'All environments' },
+                  { value: 'live', label: 'Live' },
+                  { value: 'test', label: 'Test' },
+                ]}
+                fieldClassName="toolbar-select"
+              />
+              <Select
+                label="Status"
+                hideLabel
+                value={state.status ?? ''}
+                onChange={(event) =>
+                  update({ ...state, status: (event.target.value || null) as KeyStatus | null, page: 1 })
+                }
+                options={[
+                  { value: '', label: 'Any status' },
+                  ...(Object.keys(STATUS_LABEL) as KeyStatus[]).map((status) => ({
+                    value: status,
+                    label: STATUS_LABEL[status],
+                  })),
+                ]}
+                fieldClassName="toolbar-select"
+              />
+              {filtered ? (
+                <Button variant="ghost" size="sm" onClick={() => update(clearFilters(state))}>
+                  Clear filters
+                </Button>
+              ) : null}
+            </div>
+          </search>
+
+          {listError && !data ? (
+            <TableContainer>
+              <EmptyState
+                variant="plain"
+                icon={<RefreshIcon size={22} />}
+                title="Couldn't load API keys"
+                description={listError.message}
+                actions={
+                  <Button
+                    variant="primary"
+                    icon={<RefreshIcon size={16} />}
+                    loading={list.isFetching}
+                    onClick={() => void list.refetch()}
+                  >
+                    Try again
+                  </Button>
+                }
+              />
+            </TableContainer>
+          ) : showNoResults ? (
+            <TableContainer>
+              <EmptyState
+                variant="plain"
+                icon={<SearchIcon size={22} />}
+                title="No keys match"
+                description={
+                  state.search.trim()
+                    ? `No key named like “${state.search.trim()}” matches these filters.`
+                    : 'No key matches these filters.'
+                }
+                actions={
+                  <Button variant="secondary" onClick={() => update(clearFilters(state))}>
+                    Clear filters
+                  </Button>
+                }
+              />
+            </TableContainer>
+          ) : (
+            <TableContainer
+              className={classNames('keys-table-container', list.isPlaceholderData && 'is-refreshing')}
+              aria-busy={list.isPending || list.isPlaceholderData || undefined}
+            >
+              <Table caption="API keys" className="keys-table">
+                <TableHead>
+                  <TableRow>
+                    <TableHeaderCell className="col-name">Name</TableHeaderCell>
+                    <TableHeaderCell className="col-space">Space</TableHeaderCell>
+                    <TableHeaderCell className="col-owner">Owner</TableHeaderCell>
+                    <TableHeaderCell className="col-category">Category</TableHeaderCell>
+                    <TableHeaderCell className="col-env">Env</TableHeaderCell>
+                    <TableHeaderCell className="col-status">Status</TableHeaderCell>
+                    <SortHeader label="Created" sort="created" state={state} onSort={sortBy} />
+                    <SortHeader label="Last used" sort="lastUsed" state={state} onSort={sortBy} />
+                    <TableHeaderCell className="col-quota">Quota</TableHeaderCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {data
+                    ? data.data.map((record) => (
+                        <KeyRow key={record.id} record={record} now={now} orgSlug={organization.slug} />
+                      ))
+                    : Array.from({ length: 6 }, (_, i) => <SkeletonRow key={i} index={i} />)}
+                </TableBody>
+              </Table>
+              {data ? (
+                <Pagination
+                  state={state}
+                  total={data.total}
+                  onChange={updateAndPush}
+                  onPerPage={(perPage) => update({ ...state, perPage, page: 1 })}
+                />
+              ) : (
+                <div className="pagination" aria-hidden="true">
+                  <Skeleton width={120} height={12} />
+                </div>
+              )}
+            </TableContainer>
+          )}
+        </>
+      )}
+
+      <KeyFormDialog
+        mode="create"
+        open={creating}
+        onClose={() => setCreating(false)}
+        spaces={spaces.data ?? []}
+        onCreated={(created) => {
+          setCreating(false);
+          storeRecord(created.record);
+          void refreshLists();
+          setIssued(created);
+        }}
+      />
+      <KeyRevealDialog
+        issued={issued}
+        onClose={() => {
+          const name = issued?.record.name;
+          setIssued(null);
+          if (name) toast({ title: 'API key created', description: `${name} is ready to use.` });
+        }}
+      />
+    </div>
+  );
+}
+
+function SortHeader({
+  label,
+  sort,
+  state,
+  onSort,
+}: {
+  label: string;
+  sort: KeySort;
+  state: KeyListState;
+  onSort: (sort: KeySort) => void;
+}): ReactNode {
+  const active = state.sort === sort;
+  const Icon = !active ? ChevronsUpDownSmallIcon : state.order === 'desc' ? ArrowDownIcon : ArrowUpIcon;
+  return (
+    <TableHeaderCell
+      className={classNames('col-date', active && 'is-sorted')}
+      aria-sort={active ? (state.order === 'desc' ? 'descending' : 'ascending') : 'none'}
+    >
+      <button type="button" className="sort-button" onClick={() => onSort(sort)}>
+        {label}
+        <Icon size={13} />
+      </button>
+    </TableHeaderCell>
+  );
+}
+
+function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgSlug: string }): ReactNode {
+  const to = organizationPath(orgSlug, `keys/${record.id}`);
+  const name = keyDisplayName(record);
+  const open = (event: MouseEvent<HTMLTableRowElement>) => {
+    const target = event.target;
+    // Links, buttons and selected text keep their own behaviour.
+    if (target instanceof Element && target.closest('a, button')) return;
+    if (window.getSelection()?.toString()) return;
+    if (event.metaKey || event.ctrlKey) {
+      window.open(to, '_blank', 'noopener');
+      return;
+    }
+    navigate(to);
+  };
+  return (
+    <TableRow interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
+      <TableCell className="col-name">
+        <span className="key-name">
+          <span className="key-name__line">
+            <Link to={to} className="key-name__link" title={record.description || name}>
+              {name}
+            </Link>
+            <RolledBadge record={record} now={now} />
+          </span>
+          <span className="inline-copy inline-copy--hover">
+            <code className="key-preview">{record.preview}</code>
+            <CopyButton value={record.preview} label={`Copy masked preview of ${name}`} />
+          </span>
+        </span>
+      </TableCell>
+      <TableCell className="col-space">
+        <SpaceLabel space={record.space} />
+      </TableCell>
+      <TableCell className="col-owner">
+        <OwnerLabel record={record} />
+      </TableCell>
+      <TableCell className="col-category">{categoryLabel(record.category)}</TableCell>
+      <TableCell className="col-env">
+        <EnvironmentBadge environment={record.environment} />
+      </TableCell>
+      <TableCell className="col-status">
+        <StatusBadge status={record.status} />
+      </TableCell>
+      <TableCell className="col-date">
+        <time dateTime={record.createdAt} title={formatInstant(record.createdAt)}>
+          {formatDay(record.createdAt)}
+        </time>
+      </TableCell>
+      <TableCell className="col-date">
+        {record.lastUsedAt ? (
+          <RelativeTime iso={record.lastUsedAt} now={now} />
+        ) : (
+          <span className="text-faint">Never</span>
+        )}
+      </TableCell>
+      <TableCell className="col-quota">
+        <QuotaCell quotas={record.quotas} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+const SKELETON_WIDTHS = [70, 55, 85, 60, 75, 50];
+
+function SkeletonRow({ index }: { index: number }): ReactNode {
+  const w = SKELETON_WIDTHS[index % SKELETON_WIDTHS.length] ?? 60;
+  return (
+    <tr className="skeleton-row">
+      <td className="col-name">
+        <span className="stack stack--xs">
+          <Skeleton width={`${w + 20}%`} height={12} />
+          <Skeleton width={130} height={10} />
+        </span>
+      </td>
+      <td className="col-space">
+        <span className="inline-person">
+          <Skeleton width={20} height={20} radius={5} />
+          <Skeleton width={w} height={12} />
+        </span>
+      </td>
+      <td className="col-owner">
+        <span className="inline-person">
+          <Skeleton width={20} height={20} radius={999} />
+          <Skeleton width={w + 20} height={12} />
+        </span>
+      </td>
+      <td>
+        <Skeleton width={64} height={12} />
+      </td>
+      <td>
+        <Skeleton width={36} height={18} radius={999} />
+      </td>
+      <td>
+        <Skeleton width={56} height={18} radius={999} />
+      </td>
+      <td>
+        <Skeleton width={70} height={12} />
+      </td>
+      <td>
+        <Skeleton width={60} height={12} />
+      </td>
+      <td>
+        <Skeleton width={90} height={12} />
+      </td>
+    </tr>
+  );
+}
+
+function Pagination({
+  state,
+  total,
+  onChange,
+  onPerPage,
+}: {
+  state: KeyListState;
+  total: number;
+  onChange: (state: KeyListState) => void;
+  onPerPage: (perPage: PerPage) => void;
+}): ReactNode {
+  const pages = pageCount(state.perPage, total);
+  const page = Math.min(state.page, pages);
+  return (
+    <nav className="pagination" aria-label="Pagination">
+      <p className="pagination__range" aria-live="polite">
+        {rangeLabel(page, state.perPage, total, formatCount)}
+      </p>
+      <div className="pagination__controls">
+        <Select
+          label="Rows per page"
+          value={String(state.perPage)}
+          onChange={(event) => onPerPage(Number(event.target.value) as PerPage)}
+          options={PER_PAGE_CHOICES.map((n) => ({ value: String(n), label: `${n} per page` }))}
+          hideLabel
+          fieldClassName="toolbar-select toolbar-select--compact"
+        />
+        <span className="pagination__page">
+          Page {formatCount(page)} of {formatCount(pages)}
+        </span>
+        <IconButton
+          label="Previous page"
+          variant="secondary"
+          size="sm"
+          disabled={page <= 1}
+          onClick={() => onChange({ ...state, page: page - 1 })}
+        >
+          <ChevronLeftIcon size={16} />
+        </IconButton>
+        <IconButton
+          label="Next page"
+          variant="secondary"
+          size="sm"
+          disabled={page >= pages}
+          onClick={() => onChange({ ...state, page: page + 1 })}
+        >
+          <ChevronRightIcon size={16} />
+        </IconButton>
+      </div>
+    </nav>
+  );
+}
+
+function verifySnippet(origin: string, prefix: string): string {
+  return [
+    `curl -X POST ${origin}/v1/keys/verify \\`,
+    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
+  ].join('\n');
+}
+
+/** No keys at all yet: what a key is, the prominent first action, and how verification works. */
+function KeysEmptyState({
+  prefix,
+  action,
+  hasSpaces,
+  spacesPath,
+}: {
+  prefix: string;
+  action: ReactNode;
+  hasSpaces: boolean;
+  spacesPath: string;
+}): ReactNode {
+  const snippet = verifySnippet(window.location.origin, prefix);
+  return (
+    <EmptyState
+      tone="accent"
+      icon={<KeyIcon size={22} />}
+      title="No API keys yet"
+      description="Issue a key for each consumer of your API: give it scopes, an expiry, quotas and a rate limit, and revoke it in a second if it leaks."
+      actions={
+        action ? (
+          <span className="empty-actions">
+            {action}
+            {!hasSpaces ? (
+              <Link to={spacesPath} className="empty-actions__link">
+                First, create a space <ChevronRightIcon size={14} />
+              </Link>
+            ) : null}
+          </span>
+        ) : (
+          <p className="empty-state__note">
+            Ask an admin of this organization to give you a developer role in a space.
+          </p>
+        )
+      }
+    >
+      <div className="quick-start">
+        <p className="empty-state__caption">Quick start</p>
+        <ol className="quick-start__steps">
+          <li>
+            <span className="quick-start__num">1</span>
+            <span>
+              <strong>Create a key</strong> and copy it: it looks like <code>{prefix}_live_7Hq2mX9a…</code>{' '}
+              and is shown in full only once.
+            </span>
+          </li>
+          <li>
+            <span className="quick-start__num">2</span>
+            <span>
+              <strong>Hand it to your consumer.</strong> They send it as <code>Authorization: Bearer …</code>.
+            </span>
+          </li>
+          <li>
+            <span className="quick-start__num">3</span>
+            <span>
+              <strong>Verify each call from your backend</strong> with a key that holds{' '}
+              <code>keys:verify</code>:
+            </span>
+          </li>
+        </ol>
+        <div className="code-block">
+          <div className="code-block__bar">
+            <span>POST /v1/keys/verify</span>
+            <CopyButton value={snippet} label="Copy command" showText />
+          </div>
+          <pre className="code-block__code">
+            <code>{snippet}</code>
+          </pre>
+        </div>
+      </div>
+    </EmptyState>
+  );
+}
