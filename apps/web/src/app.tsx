@@ -4,6 +4,7 @@ import { ToastProvider } from './components';
 import { GuestOnly, RequireAuth } from './features/auth/guards';
 import { SignInPage } from './features/auth/sign-in-page';
 import { SignUpPage } from './features/auth/sign-up-page';
+import { AcceptInvitationPage } from './features/invitations/accept-invitation-page';
 import { CreateOrganizationPage } from './features/organization/create-organization-page';
 import {
   organizationPath,
@@ -44,6 +45,11 @@ const ROUTES: readonly Route[] = [
         <SignUpPage />
       </GuestOnly>
     ),
+  },
+  {
+    // Reachable signed out: the page itself offers sign-in or sign-up and brings them back.
+    path: '/invite/:token',
+    render: (params) => <AcceptInvitationPage key={params.token} token={params.token ?? ''} />,
   },
   {
     path: '/organizations/new',

@@ -24,7 +24,8 @@ export function SignInPage(): ReactNode {
   const params = useSearchParams();
   const next = safeRedirectPath(params.get('next'));
   const signIn = useMutation(trpc.auth.signIn.mutationOptions());
-  const form = useForm(INITIAL, validate);
+  // An invitation link sends people here with the invited address filled in (`?email=`).
+  const form = useForm({ ...INITIAL, email: params.get('email') ?? '' }, validate);
 
   const onSubmit = form.handleSubmit(async (values) => {
     await signIn.mutateAsync({ email: values.email.trim(), password: values.password });

@@ -26,7 +26,8 @@ export function SignUpPage(): ReactNode {
   const params = useSearchParams();
   const next = params.get('next');
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
-  const form = useForm(INITIAL, validate);
+  // An invitation link sends people here with the invited address filled in (`?email=`).
+  const form = useForm({ ...INITIAL, email: params.get('email') ?? '' }, validate);
 
   const onSubmit = form.handleSubmit(async (values) => {
     await signUp.mutateAsync({

@@ -1,41 +1,21 @@
 import type { ReactNode } from 'react';
-import { EmptyState } from '../../components';
-import { KeyIcon, LayersIcon, UsersIcon } from '../../components/icons';
-import { PageIntro } from '../shell/page';
+import { matchPath, useLocation } from '../../lib/router';
+import { SpaceDetailPage } from './space-detail-page';
+import { SpacesList } from './spaces-list';
+import '../organization/tenancy.css';
+import './spaces.css';
 
-/** Spaces of the organization; for now, what a space is. */
+/**
+ * The Spaces section: the list at `/o/:orgSlug/spaces`, one space's settings at
+ * `…/spaces/:spaceId` and its members at `…/spaces/:spaceId/members`.
+ */
 export function SpacesPage(): ReactNode {
-  return (
-    <div className="stack stack--lg">
-      <PageIntro description="A space groups the keys of one API, with its own scope catalog, logo and members." />
-      <EmptyState
-        icon={<LayersIcon size={22} />}
-        title="No spaces yet"
-        description="Spaces you create appear here with their logo, scope catalog and members. Each API key is issued from a space."
-      >
-        <ul className="feature-list">
-          <li>
-            <span className="feature-list__icon">
-              <KeyIcon size={16} />
-            </span>
-            <span>
-              <strong>Scope catalog</strong>
-              <span>
-                The permissions its keys may hold, such as <span className="mono">orders:read</span>.
-              </span>
-            </span>
-          </li>
-          <li>
-            <span className="feature-list__icon">
-              <UsersIcon size={16} />
-            </span>
-            <span>
-              <strong>Space roles</strong>
-              <span>Admins, developers and viewers, apart from organization roles.</span>
-            </span>
-          </li>
-        </ul>
-      </EmptyState>
-    </div>
-  );
+  const { pathname } = useLocation();
+  const members = matchPath('/o/:orgSlug/spaces/:spaceId/members', pathname);
+  if (members?.spaceId)
+    return <SpaceDetailPage key={members.spaceId} spaceId={members.spaceId} tab="members" />;
+  const settings = matchPath('/o/:orgSlug/spaces/:spaceId', pathname);
+  if (settings?.spaceId)
+    return <SpaceDetailPage key={settings.spaceId} spaceId={settings.spaceId} tab="settings" />;
+  return <SpacesList />;
 }

@@ -1,0 +1,191 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import {
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  ConfirmDialog,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  useToast,
+} from '../../components';
+import { MailIcon, UserPlusIcon, XIcon } from '../../components/icons';
+import { queryClient, trpc } from '../../lib/trpc';
+import { LoadError } from '../organization/load-error';
+import { formatDate } from '../organization/organization-labels';
+import {
+  INVITATION_STATUS_LABEL,
+  INVITATION_STATUS_TONE,
+  type Invitation,
+  invitationTimeline,
+  sortInvitations,
+} from './invitation-display';
+import { OrgRoleBadge } from './role-badge';
+
+/**
+ * Invitations of the organization (owners and admins): pending ones with their expiry and a
+ * revoke action; accepted, expired and revoked ones on request.
+ */
+export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: () => void }): ReactNode {
+  const toast = useToast();
+  const invitations = useQuery(trpc.invitation.list.queryOptions({ orgId }));
+  const revoke = useMutation(trpc.invitation.revoke.mutationOptions());
+  const [showPast, setShowPast] = useState(false);
+  const [revoking, setRevoking] = useState<Invitation | null>(null);
+
+  const all = sortInvitations(invitations.data ?? []);
+  const pending = all.filter((invitation) => invitation.status === 'pending');
+  const past = all.filter((invitation) => invitation.status !== 'pending');
+  const rows = showPast ? all : pending;
+  const now = Date.now();
+
+  return (
+    <Card>
+      <CardHeader
+        title="Invitations"
+        description="Each link works once, for the invited email address, and expires after 7 days."
+        actions={
+          past.length > 0 ? (
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => setShowPast((value) => !value)}
+              aria-pressed={showPast}
+            >
+              {showPast ? 'Hide past invitations' : `Show past invitations (${past.length})`}
+            </Button>
+          ) : null
+        }
+      />
+      {invitations.isPending ? (
+        <div className="card-loading" aria-busy="true">
+          <span className="sr-only" role="status">
+            Loading invitations…
+          </span>
+          {[0, 1].map((i) => (
+            <div key={i} className="card-loading__row">
+              <Skeleton width={32} height={32} radius={999} />
+              <Skeleton width="30%" />
+              <Skeleton width="12%" />
+              <Skeleton width="18%" />
+            </div>
+          ))}
+        </div>
+      ) : invitations.isError ? (
+        <div className="card-pad">
+          <LoadError
+            title="Invitations could not be loaded"
+            error={invitations.error}
+            onRetry={() => void invitations.refetch()}
+            retrying={invitations.isFetching}
+          />
+        </div>
+      ) : rows.length === 0 ? (
+        <div className="inline-empty">
+          <span className="inline-empty__icon">
+            <MailIcon size={18} />
+          </span>
+          <div className="inline-empty__text">
+            <p className="inline-empty__title">No pending invitations</p>
+            <p className="inline-empty__description">
+              Invite teammates by email; they join with the role you choose.
+            </p>
+          </div>
+          <Button icon={<UserPlusIcon size={16} />} onClick={onInvite}>
+            Invite member
+          </Button>
+        </div>
+      ) : (
+        <div className="card-table">
+          <Table caption="Invitations" className="table--flush">
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell>Email</TableHeaderCell>
+                <TableHeaderCell>Role</TableHeaderCell>
+                <TableHeaderCell>Status</TableHeaderCell>
+                <TableHeaderCell>Invited by</TableHeaderCell>
+                <TableHeaderCell>Expiry</TableHeaderCell>
+                <TableHeaderCell align="end">
+                  <span className="sr-only">Actions</span>
+                </TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.map((invitation) => (
+                <TableRow
+                  key={invitation.id}
+                  className={invitation.status === 'pending' ? undefined : 'table__row--muted'}
+                >
+                  <TableCell>
+                    <span className="person">
+                      <span className="mail-avatar" aria-hidden="true">
+                        <MailIcon size={15} />
+                      </span>
+                      <span className="person__text">
+                        <span className="person__name">{invitation.email}</span>
+                        <span className="person__email">Sent {formatDate(invitation.createdAt)}</span>
+                      </span>
+                    </span>
+                  </TableCell>
+                  <TableCell>
+                    <OrgRoleBadge role={invitation.role} />
+                  </TableCell>
+                  <TableCell>
+                    <Badge tone={INVITATION_STATUS_TONE[invitation.status]} dot>
+                      {INVITATION_STATUS_LABEL[invitation.status]}
+                    </Badge>
+                  </TableCell>
+                  <TableCell muted>{invitation.invitedBy?.displayName ?? 'A former member'}</TableCell>
+                  <TableCell muted>
+                    <span title={formatDate(invitation.expiresAt)}>
+                      {invitationTimeline(invitation, now)}
+                    </span>
+                  </TableCell>
+                  <TableCell align="end">
+                    {invitation.status === 'pending' ? (
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        icon={<XIcon size={14} />}
+                        onClick={() => setRevoking(invitation)}
+                        aria-label={`Revoke invitation for ${invitation.email}`}
+                      >
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      <ConfirmDialog
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title="Revoke this invitation?"
+        description={
+          revoking
+            ? `The link sent to ${revoking.email} stops working at once. You can invite them again later.`
+            : ''
+        }
+        confirmLabel="Revoke invitation"
+        onConfirm={async () => {
+          if (!revoking) return;
+          await revoke.mutateAsync({ orgId, invitationId: revoking.id });
+          await queryClient.invalidateQueries(trpc.invitation.list.queryFilter({ orgId }));
+          toast({
+            title: 'Invitation revoked',
+            description: `The link for ${revoking.email} no longer works.`,
+          });
+        }}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,379 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import {
+  Alert,
+  Avatar,
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  ConfirmDialog,
+  Dialog,
+  DropdownMenu,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  IconButton,
+  Select,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  useToast,
+} from '../../components';
+import { MoreHorizontalIcon, UserMinusIcon, UserPlusIcon, UsersIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { queryClient, trpc } from '../../lib/trpc';
+import { RoleRadioGroup } from '../members/role-radio-group';
+import { LoadError } from '../organization/load-error';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { formatDate, ROLE_LABEL } from '../organization/organization-labels';
+import { refreshSpaceLists } from './space-cache';
+import {
+  SPACE_ROLE_DESCRIPTION,
+  SPACE_ROLE_LABEL,
+  SPACE_ROLE_ORDER,
+  type Space,
+  type SpaceAbilities,
+  type SpaceMember,
+  type SpaceRole,
+} from './space-permissions';
+
+async function refreshSpaceMembers(orgId: string, spaceId: string): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries(trpc.space.members.list.queryFilter({ orgId, spaceId })),
+    queryClient.invalidateQueries(trpc.space.byId.queryFilter({ orgId, spaceId })),
+    refreshSpaceLists(orgId),
+  ]);
+}
+
+/**
+ * Who has a role in the space. Space admins and org owners/admins add organization members
+ * with a space role, change it and take it away.
+ */
+export function SpaceMembersTab({
+  space,
+  abilities,
+}: {
+  space: Space;
+  abilities: SpaceAbilities;
+}): ReactNode {
+  const { organization, user } = useCurrentOrganization();
+  const toast = useToast();
+  const orgId = organization.id;
+  const members = useQuery(trpc.space.members.list.queryOptions({ orgId, spaceId: space.id }));
+  const changeRole = useMutation(trpc.space.members.changeRole.mutationOptions());
+  const remove = useMutation(trpc.space.members.remove.mutationOptions());
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<SpaceMember | null>(null);
+  const list = members.data ?? [];
+
+  const setRole = async (member: SpaceMember, role: SpaceRole) => {
+    try {
+      await changeRole.mutateAsync({ orgId, spaceId: space.id, userId: member.userId, role });
+      await refreshSpaceMembers(orgId, space.id);
+      toast({
+        title: `${member.displayName} is now ${SPACE_ROLE_LABEL[role].toLowerCase()} of ${space.name}`,
+      });
+    } catch (error) {
+      toast({ title: 'The role was not changed', description: describeError(error).message, tone: 'danger' });
+    }
+  };
+
+  const addButton = abilities.manageMembers ? (
+    <Button variant="primary" size="sm" icon={<UserPlusIcon size={16} />} onClick={() => setAdding(true)}>
+      Add member
+    </Button>
+  ) : null;
+
+  return (
+    <Card>
+      <CardHeader
+        title="Space members"
+        description="Organization members with a role in this space. Organization owners and admins manage every space without one."
+        actions={list.length > 0 ? addButton : null}
+      />
+      {members.isPending ? (
+        <div className="card-loading" aria-busy="true">
+          <span className="sr-only" role="status">
+            Loading space members…
+          </span>
+          {[0, 1].map((i) => (
+            <div key={i} className="card-loading__row">
+              <Skeleton width={32} height={32} radius={999} />
+              <Skeleton width="30%" />
+              <Skeleton width="14%" />
+            </div>
+          ))}
+        </div>
+      ) : members.isError ? (
+        <div className="card-pad">
+          <LoadError
+            title="Space members could not be loaded"
+            error={members.error}
+            onRetry={() => void members.refetch()}
+            retrying={members.isFetching}
+          />
+        </div>
+      ) : list.length === 0 ? (
+        <div className="inline-empty">
+          <span className="inline-empty__icon">
+            <UsersIcon size={18} />
+          </span>
+          <div className="inline-empty__text">
+            <p className="inline-empty__title">Nobody has a role in this space yet</p>
+            <p className="inline-empty__description">
+              {abilities.manageMembers
+                ? 'Add organization members as admins, developers or viewers of this space.'
+                : 'Organization owners and admins can still manage it.'}
+            </p>
+          </div>
+          {addButton}
+        </div>
+      ) : (
+        <div className="card-table">
+          <Table caption={`Members of ${space.name}`} className="table--flush">
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell>Member</TableHeaderCell>
+                <TableHeaderCell>Space role</TableHeaderCell>
+                <TableHeaderCell>Added</TableHeaderCell>
+                <TableHeaderCell align="end">
+                  <span className="sr-only">Actions</span>
+                </TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {list.map((member) => (
+                <TableRow key={member.userId}>
+                  <TableCell>
+                    <span className="person">
+                      <Avatar
+                        name={member.displayName}
+                        initials={member.initials}
+                        color={member.avatarColor}
+                        size="md"
+                      />
+                      <span className="person__text">
+                        <span className="person__name">
+                          {member.displayName}
+                          {member.userId === user.id ? <Badge>You</Badge> : null}
+                        </span>
+                        <span className="person__email">{member.email}</span>
+                      </span>
+                    </span>
+                  </TableCell>
+                  <TableCell>
+                    <span className="role-cell">
+                      <Badge
+                        tone={
+                          member.role === 'admin'
+                            ? 'accent'
+                            : member.role === 'developer'
+                              ? 'info'
+                              : 'neutral'
+                        }
+                      >
+                        {SPACE_ROLE_LABEL[member.role]}
+                      </Badge>
+                      <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[member.role]}</span>
+                    </span>
+                  </TableCell>
+                  <TableCell muted className="nowrap">
+                    {formatDate(member.addedAt)}
+                  </TableCell>
+                  <TableCell align="end">
+                    {abilities.manageMembers ? (
+                      <DropdownMenu
+                        label={`Actions for ${member.displayName}`}
+                        align="end"
+                        width={240}
+                        trigger={(props) => (
+                          <IconButton {...props} label={`Actions for ${member.displayName}`} size="sm">
+                            <MoreHorizontalIcon size={16} />
+                          </IconButton>
+                        )}
+                      >
+                        <DropdownMenuLabel>Space role</DropdownMenuLabel>
+                        {SPACE_ROLE_ORDER.map((role) => (
+                          <DropdownMenuItem
+                            key={role}
+                            checked={member.role === role}
+                            onSelect={() => {
+                              if (member.role !== role) void setRole(member, role);
+                            }}
+                          >
+                            {SPACE_ROLE_LABEL[role]}
+                          </DropdownMenuItem>
+                        ))}
+                        <DropdownMenuSeparator />
+                        <DropdownMenuItem
+                          danger
+                          icon={<UserMinusIcon size={16} />}
+                          onSelect={() => setRemoving(member)}
+                        >
+                          Remove from space
+                        </DropdownMenuItem>
+                      </DropdownMenu>
+                    ) : null}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      {adding ? (
+        <AddSpaceMemberDialog
+          space={space}
+          existing={new Set(list.map((member) => member.userId))}
+          onClose={() => setAdding(false)}
+        />
+      ) : null}
+      <ConfirmDialog
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        title={removing ? `Remove ${removing.displayName} from ${space.name}?` : ''}
+        description={
+          removing
+            ? `They lose their ${SPACE_ROLE_LABEL[removing.role].toLowerCase()} role in this space at once${
+                removing.userId === user.id ? ', and you may no longer see it' : ''
+              }. They stay a member of ${organization.name}, and keys they created keep working.`
+            : ''
+        }
+        confirmLabel="Remove from space"
+        onConfirm={async () => {
+          if (!removing) return;
+          await remove.mutateAsync({ orgId, spaceId: space.id, userId: removing.userId });
+          await refreshSpaceMembers(orgId, space.id);
+          toast({ title: `${removing.displayName} was removed from ${space.name}` });
+        }}
+      />
+    </Card>
+  );
+}
+
+function AddSpaceMemberDialog({
+  space,
+  existing,
+  onClose,
+}: {
+  space: Space;
+  existing: ReadonlySet<string>;
+  onClose: () => void;
+}): ReactNode {
+  const { organization } = useCurrentOrganization();
+  const orgId = organization.id;
+  const toast = useToast();
+  const formId = useId();
+  const orgMembers = useQuery(trpc.member.list.queryOptions({ orgId }));
+  const add = useMutation(trpc.space.members.add.mutationOptions());
+  const [userId, setUserId] = useState('');
+  const [role, setRole] = useState<SpaceRole>('developer');
+  const [errors, setErrors] = useState<{ userId?: string; role?: string; form?: string }>({});
+  const candidates = (orgMembers.data ?? []).filter((member) => !existing.has(member.userId));
+  const chosen = candidates.find((member) => member.userId === userId);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!chosen) {
+      setErrors({ userId: 'Choose the organization member to add' });
+      return;
+    }
+    setErrors({});
+    try {
+      await add.mutateAsync({ orgId, spaceId: space.id, userId: chosen.userId, role });
+      await refreshSpaceMembers(orgId, space.id);
+      toast({
+        title: `${chosen.displayName} is now ${SPACE_ROLE_LABEL[role].toLowerCase()} of ${space.name}`,
+      });
+      onClose();
+    } catch (error) {
+      const described = describeError(error);
+      const fieldErrors: { userId?: string; role?: string; form?: string } = {};
+      if (described.fields.userId) fieldErrors.userId = described.fields.userId;
+      if (described.fields.role) fieldErrors.role = described.fields.role;
+      if (!fieldErrors.userId && !fieldErrors.role) fieldErrors.form = described.message;
+      setErrors(fieldErrors);
+    }
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Add a member to ${space.name}`}
+      description="Give an organization member a role in this space. To add someone new, invite them to the organization first."
+      dismissible={!add.isPending}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={add.isPending}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            form={formId}
+            variant="primary"
+            loading={add.isPending}
+            disabled={orgMembers.isSuccess && candidates.length === 0}
+          >
+            Add to space
+          </Button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        onSubmit={submit}
+        className="stack stack--lg"
+        noValidate
+        aria-label="Add space member"
+      >
+        {errors.form ? <Alert tone="danger">{errors.form}</Alert> : null}
+        {orgMembers.isError ? <Alert tone="danger">{describeError(orgMembers.error).message}</Alert> : null}
+        {orgMembers.isSuccess && candidates.length === 0 ? (
+          <Alert tone="info" title="Everyone already has a role here">
+            Every member of {organization.name} already has a role in this space. Invite someone to the
+            organization from the Members page to add them.
+          </Alert>
+        ) : (
+          <Select
+            label="Organization member"
+            value={userId}
+            onChange={(event) => {
+              setUserId(event.target.value);
+              setErrors({});
+            }}
+            placeholder={orgMembers.isPending ? 'Loading members…' : 'Choose a member…'}
+            disabled={orgMembers.isPending}
+            error={errors.userId}
+            hint={
+              chosen && chosen.role !== 'member'
+                ? `As an organization ${ROLE_LABEL[chosen.role].toLowerCase()}, ${chosen.displayName} can already manage every space.`
+                : undefined
+            }
+            options={candidates.map((member) => ({
+              value: member.userId,
+              label: `${member.displayName} · ${member.email}`,
+            }))}
+          />
+        )}
+        <RoleRadioGroup
+          legend="Space role"
+          name="spaceRole"
+          value={role}
+          error={errors.role}
+          onChange={setRole}
+          options={SPACE_ROLE_ORDER.map((value) => ({
+            value,
+            label: SPACE_ROLE_LABEL[value],
+            description: SPACE_ROLE_DESCRIPTION[value],
+          }))}
+        />
+      </form>
+    </Dialog>
+  );
+}
