@@ -4,13 +4,17 @@ import type { pino } from 'pino';
 import { migrate, type Orm, openOrm } from './db/orm.js';
 import type { TEnv } from './env.js';
 import { createLogger } from './logger.js';
-import { startKeyMaintenance } from './modules/api-key/key-maintenance-loop.js';
+import { startRequestLogRetention } from './modules/request-log/request-log-retention.js';
+import { keyJobs, type Scheduler, startScheduler } from './modules/scheduler/scheduler.js';
+import { startWebhookWorker, type WebhookWorker } from './modules/webhook/webhook-worker.js';
 import { buildServer } from './server.js';
 import { type AppServices, createServices } from './services.js';
 
 export interface KeysmithApp {
   services: AppServices;
   server: FastifyInstance;
+  /** The background loops: key jobs (§2.2) and webhook delivery (§7). */
+  background: { scheduler: Scheduler; webhooks: WebhookWorker };
   /** Stops accepting requests, drains in-flight work, closes the database. */
   close: () => Promise<void>;
 }
@@ -33,17 +37,30 @@ export async function createApp(env: TEnv, options: CreateAppOptions = {}): Prom
   const applied = await migrate(orm);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const services = createServices(env, orm, log);
+  await services.verification.ready();
   const server = await buildServer(services);
-  const maintenance = startKeyMaintenance(orm, services.keyChanges, log, env.KEY_MAINTENANCE_PERIOD_MS);
+  const scheduler = startScheduler(orm, keyJobs(services.keyChanges), log, env.KEY_MAINTENANCE_PERIOD_MS);
+  const webhooks = startWebhookWorker(orm, services.secretBox, log, {
+    periodMs: env.WEBHOOK_WORKER_PERIOD_MS,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    backoffScale: env.WEBHOOK_BACKOFF_SCALE,
+    concurrency: env.WEBHOOK_CONCURRENCY,
+    allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+  });
+  const retention = startRequestLogRetention(orm, log, env.REQUEST_LOG_RETENTION_DAYS);
   let closed = false;
   return {
     services,
     server,
+    background: { scheduler, webhooks },
     close: async () => {
       if (closed) return;
       closed = true;
       await server.close();
-      await maintenance.stop();
+      await scheduler.stop();
+      await retention.stop();
+      // Attempts in flight finish and are recorded; nothing is sent after this.
+      await webhooks.stop();
       // Every admitted request's log row and credits are written before the database closes.
       await services.verification.close();
       if (!options.orm) await orm.close();

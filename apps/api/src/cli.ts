@@ -15,6 +15,7 @@ import { Space } from './modules/space/space.entity.js';
 import { User } from './modules/user/user.entity.js';
 import { ZSignUpSchema } from './modules/user/user.schemas.js';
 import { signUp } from './modules/user/user.service.js';
+import { openKeyChangeBroadcaster } from './verify/redis-key-changes.js';
 
 const USAGE = `Usage: pnpm keysmith <command> [options]
 
@@ -203,8 +204,19 @@ async function revokeKeyCommand(args: string[]): Promise<number> {
   const id = keyId;
   return withOrm(async (orm) => {
     const org = await findOrg(orm, orgSlug);
-    const revoked = await revokeKey(keyContext(orm, org.id), id);
-    process.stdout.write(`Revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`);
+    // With REDIS_URL, running API processes drop their cached copy at once.
+    const broadcast = openKeyChangeBroadcaster(loadEnv());
+    try {
+      const revoked = await revokeKey({ ...keyContext(orm, org.id), changes: broadcast.changes }, id);
+      process.stdout.write(`Revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`);
+    } finally {
+      const { failed } = await broadcast.close();
+      if (failed > 0) {
+        process.stderr.write(
+          'warning: could not reach Redis; running API processes see the revocation when their cache expires (KEY_CACHE_TTL_SECONDS)\n',
+        );
+      }
+    }
     return 0;
   });
 }

@@ -31,6 +31,13 @@ const ZEnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /** First segment of every Redis key and channel; lets several deployments (or test runs) share a server. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, `_`, `.` or `-`')
+    .default('ks'),
+  /** A Redis command without a reply after this long fails, and the hot path uses its fallbacks. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Sliding session lifetime: a session unused for this long ends. */
   SESSION_IDLE_DAYS: z.coerce.number().positive().max(90).default(14),
@@ -52,8 +59,33 @@ const ZEnvSchema = z.object({
   KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** How often batched request logs, last-use times and usage buckets are written. */
   FLUSH_PERIOD_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
+  /** Request logs older than this are deleted (in batches, hourly). */
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Directory of the built SPA; served at / when it exists. */
   WEB_DIST_DIR: z.string().optional(),
+  /**
+   * 32 random bytes, base64 (`openssl rand -base64 32`): encrypts webhook signing secrets.
+   * Unset: a key generated once under DATA_DIR; required in production with DATABASE_URL,
+   * where every API process must use the same key.
+   */
+  ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  /** Allow webhook URLs to reach private, loopback and link-local addresses, and plain http (local receivers, tests). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** How often the webhook worker looks for due deliveries. */
+  WEBHOOK_WORKER_PERIOD_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Time limit of one delivery attempt (connect, send, answer). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Multiplies the retry schedule (1 min … 24 h); tests shrink it, e.g. 0.001. */
+  WEBHOOK_BACKOFF_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** Deliveries one process sends at the same time. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 export type TEnv = z.infer<typeof ZEnvSchema>;
@@ -65,7 +97,17 @@ export class EnvError extends Error {
 
 /** Parses a set of variables (process.env by default) into a typed configuration. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): TEnv {
-  const result = ZEnvSchema.safeParse(source);
+  const result = ZEnvSchema.superRefine((env, issues) => {
+    if (env.NODE_ENV === 'production' && env.DATABASE_URL && !env.ENCRYPTION_KEY) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEY'],
+        message:
+          'required in production with DATABASE_URL: every API process must encrypt webhook secrets with ' +
+          'the same key. Generate one with `openssl rand -base64 32` and give it to every process',
+      });
+    }
+  }).safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,

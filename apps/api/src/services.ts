@@ -3,7 +3,8 @@ import { SessionManager } from './auth/session.js';
 import { SlidingLogThrottle } from './auth/sliding-log-throttle.js';
 import type { Orm } from './db/orm.js';
 import type { TEnv } from './env.js';
-import { InProcessKeyChanges } from './modules/api-key/key-changes.js';
+import type { InProcessKeyChanges } from './modules/api-key/key-changes.js';
+import { loadEncryptionKey, SecretBox } from './modules/webhook/secret-box.js';
 import { createVerification, type Verification } from './verify/verification.js';
 
 /** Long-lived, process-wide collaborators shared by tRPC, REST and the CLI. */
@@ -17,14 +18,15 @@ export interface AppServices {
   keyChanges: InProcessKeyChanges;
   /** The hot path: key cache, counters, batched writers. */
   verification: Verification;
+  /** Encrypts and decrypts webhook signing secrets (AES-256-GCM under ENCRYPTION_KEY). */
+  secretBox: SecretBox;
 }
 
 export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
   const windowMs = env.SIGN_IN_WINDOW_MINUTES * 60_000;
-  const keyChanges = new InProcessKeyChanges();
   const verification = createVerification(env, orm, log);
-  // A change drops the cached record at once; the next request reloads it from the database.
-  keyChanges.subscribe((_organizationId, keyId) => verification.keys.invalidate(keyId));
+  // In-process in embedded mode; with REDIS_URL also fanned out to every API process.
+  const keyChanges = verification.changes;
   return {
     env,
     orm,
@@ -40,5 +42,6 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
     },
     keyChanges,
     verification,
+    secretBox: new SecretBox(loadEncryptionKey(env).key),
   };
 }

@@ -167,7 +167,12 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   it('accepts any future expiry, even a century away', async () => {
     const { fx, c } = await ownerCaller();
     const expiresAt = '2125-01-01T00:00:00.000Z';
-    const created = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Long-lived', expiresAt });
+    const created = await c.key.create({
+      orgId: fx.orgId,
+      spaceId: fx.spaceId,
+      name: 'Long-lived',
+      expiresAt,
+    });
     expect(created.record.expiresAt).toBe(expiresAt);
   });
 

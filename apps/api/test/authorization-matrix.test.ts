@@ -7,9 +7,14 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/auth/principal.js';
+import { newId } from '../src/db/ids.js';
 import { ZCreateKeySchema } from '../src/modules/api-key/api-key.schemas.js';
 import { createKey } from '../src/modules/api-key/api-key.service.js';
+import { emitEvent } from '../src/modules/event/event.service.js';
 import { Organization } from '../src/modules/organization/organization.entity.js';
+import { SecurityEvent } from '../src/modules/security/security-event.entity.js';
+import { WebhookDelivery } from '../src/modules/webhook/webhook.entity.js';
+import { createEndpoint } from '../src/modules/webhook/webhook.service.js';
 import { appRouter } from '../src/trpc/root.js';
 import { createTestApp, type TestApp, type TestUser, uniqueEmail } from './harness.js';
 import {
@@ -105,6 +110,28 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'key.revoke':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.delete':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.roll':                      row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
+  // Usage and request logs of key K (space S); the overview covers the spaces the actor may read.
+  'usage.key':                     row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'usage.keySeries':               row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'usage.overview':                row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
+  'log.list':                      row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'log.exportCsv':                 row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'audit.list':                    row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'audit.exportCsv':               row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  // Security: IP X is blocked, attributed to A.
+  'security.list':                 row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'security.failedAuth':           row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'security.blockedIps':           row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'security.unblockIp':            row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  // Webhooks: endpoint E and its failed delivery D belong to A.
+  'webhook.list':                  row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'webhook.create':                row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'webhook.update':                row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.rotateSecret':          row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.delete':                row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.deliveries':            row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.redeliver':             row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'notification.list':             row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
 };
 
 /** Users are shared by all cases (argon2 is slow); organizations and spaces are fresh per case. */
@@ -134,6 +161,11 @@ interface World {
   invitationToken: string;
   /** A pending invitation, in a third organization, addressed to the actor's own email. */
   acceptToken: string;
+  /** IP X: blocked for failed attempts, the block attributed to A. */
+  blockedIp: string;
+  /** Webhook endpoint E of A (created by A's owner) and a failed delivery D to it. */
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
   users: Users;
   actorUser: TestUser | null;
 }
@@ -192,6 +224,38 @@ const INPUTS: Record<string, TInputBuilder> = {
   'key.revoke': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
   'key.delete': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
   'key.roll': (w) => ({ orgId: w.orgId, keyId: w.keyId, gracePeriodSeconds: 60 }),
+  'usage.key': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
+  'usage.keySeries': (w) => ({ orgId: w.orgId, keyId: w.keyId, range: '7d' }),
+  'usage.overview': (w) => ({ orgId: w.orgId }),
+  'log.list': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
+  'log.exportCsv': (w) => ({
+    orgId: w.orgId,
+    keyId: w.keyId,
+    from: new Date(Date.now() - 86_400_000).toISOString(),
+    to: new Date().toISOString(),
+  }),
+  'audit.list': (w) => ({ orgId: w.orgId }),
+  'audit.exportCsv': (w) => ({
+    orgId: w.orgId,
+    from: new Date(Date.now() - 86_400_000).toISOString(),
+    to: new Date(Date.now() + 60_000).toISOString(),
+  }),
+  'security.list': (w) => ({ orgId: w.orgId }),
+  'security.failedAuth': (w) => ({ orgId: w.orgId }),
+  'security.blockedIps': (w) => ({ orgId: w.orgId }),
+  'security.unblockIp': (w) => ({ orgId: w.orgId, ip: w.blockedIp }),
+  'webhook.list': (w) => ({ orgId: w.orgId }),
+  'webhook.create': (w) => ({
+    orgId: w.orgId,
+    url: 'https://hooks.example.invalid/matrix',
+    events: ['key.expiring'],
+  }),
+  'webhook.update': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId, description: 'edited' }),
+  'webhook.rotateSecret': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
+  'webhook.delete': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
+  'webhook.deliveries': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
+  'webhook.redeliver': (w) => ({ orgId: w.orgId, deliveryId: w.webhookDeliveryId }),
+  'notification.list': (w) => ({ orgId: w.orgId }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -286,6 +350,8 @@ async function buildWorld(actor: TActor): Promise<World> {
     'member',
     u.coOwner.id,
   );
+  const webhook = await createWebhookFixture(orgA.id, u.owner);
+  const blockedIp = await blockIpFor(orgA.id);
   const inB = actor === 'foreignIds';
   return {
     orgId: inB ? orgB.id : orgA.id,
@@ -295,9 +361,63 @@ async function buildWorld(actor: TActor): Promise<World> {
     invitationId: invitation.id,
     invitationToken: invitation.token,
     acceptToken: accept.token,
+    blockedIp,
+    webhookEndpointId: webhook.endpointId,
+    webhookDeliveryId: webhook.deliveryId,
     users: u,
     actorUser,
   };
+}
+
+/**
+ * Endpoint E of A (subscribed to `key.expiring` only, at an address that never resolves, so
+ * the worker sends nothing anywhere) and a failed delivery D of one event to it.
+ */
+async function createWebhookFixture(
+  orgId: string,
+  owner: TestUser,
+): Promise<{ endpointId: string; deliveryId: string }> {
+  const em = app.db.orm.em.fork();
+  const { endpoint } = await createEndpoint(
+    em,
+    {
+      orgId,
+      actor: { userId: owner.id, orgRole: 'owner', spaceRoles: new Map() },
+      audit: { type: 'user', id: owner.id, label: owner.email, ip: null },
+    },
+    { url: 'https://hooks.example.invalid/keysmith', events: ['key.expiring'] },
+    { secrets: app.services.secretBox, policy: { allowHttp: false, allowPrivate: false } },
+  );
+  const event = await emitEvent(em, orgId, 'key.expiring', { key_id: 'key_matrix', space_id: null });
+  await em.flush();
+  const delivery = await em.findOneOrFail(WebhookDelivery, { event: event.id });
+  await em.nativeUpdate(WebhookDelivery, { id: delivery.id }, { status: 'failed', attempts: 9 });
+  return { endpointId: endpoint.id, deliveryId: delivery.id };
+}
+
+let blockedIps = 0;
+
+/** Blocks a fresh IP in the counters (as failed attempts would) and records the block for `orgId`. */
+async function blockIpFor(orgId: string): Promise<string> {
+  blockedIps += 1;
+  const ip = `2001:db8::${blockedIps.toString(16)}`;
+  const { counters } = app.services.verification;
+  let until: number | null = null;
+  for (let i = 0; i < app.services.env.IP_BLOCK_MAX_FAILURES; i++) {
+    until = (await counters.recordAuthFailure(ip, Date.now())) ?? until;
+  }
+  if (until === null) throw new Error('the failures did not block the IP');
+  const em = app.db.orm.em.fork();
+  em.create(SecurityEvent, {
+    id: newId('sec'),
+    organizationId: orgId,
+    kind: 'ip_blocked',
+    ip,
+    keyId: null,
+    details: { until: new Date(until).toISOString(), failures: app.services.env.IP_BLOCK_MAX_FAILURES },
+  });
+  await em.flush();
+  return ip;
 }
 
 function actorUserOf(actor: Exclude<TActor, 'anonymous'>): TestUser {

@@ -26,6 +26,16 @@ export const ORG_ACTIONS = {
   'space.list': ['owner', 'admin', 'member'],
   'space.create': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
+  /** Security events, failed-auth bursts, blocked IPs. */
+  'security.read': ['owner', 'admin'],
+  /** Lifting an IP block (audited). */
+  'security.manage': ['owner', 'admin'],
+  /** Webhook endpoints and their delivery logs (§7): URLs and signing secrets are admin business. */
+  'webhook.read': ['owner', 'admin'],
+  /** Create, update, rotate the secret, delete, redeliver. */
+  'webhook.manage': ['owner', 'admin'],
+  /** The notification list; members see events of their spaces and organization-wide ones. */
+  'notification.read': ['owner', 'admin', 'member'],
 } as const satisfies Record<string, readonly TOrgRole[]>;
 
 /**

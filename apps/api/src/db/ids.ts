@@ -11,6 +11,7 @@ export type TIdPrefix =
   | 'aud'
   | 'sec'
   | 'whk'
+  | 'dlv'
   | 'evt'
   | 'log'
   | 'req';

@@ -29,6 +29,11 @@ export interface QuotaOutcome {
   exceeded: QuotaWindowName | null;
   /** Each configured window, after this request's cost when admitted. */
   windows: QuotaStatusByWindow;
+  /**
+   * True when the counter already wrote the admitted credits to PostgreSQL (the quota fallback
+   * while Redis is down): the caller must not queue them again for the batched flush.
+   */
+  persisted?: boolean;
 }
 
 export interface IpBlockPolicy {

@@ -1,27 +1,12 @@
 import {
-  BucketedCounter,
-  computeRollingWindow,
-  QUOTA_WINDOW_NAMES,
-  type QuotaStatusByWindow,
-  type QuotaWindowName,
   type RateLimitCaps,
   type RateLimitDecision,
   SlidingWindowLimiter,
   tryAdmitAll,
 } from '@keysmith/domain';
 import type { Counters, IpBlockPolicy, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
+import { evaluateKeyUsage, type KeyUsage, keyUsageFrom } from './quota-evaluation.js';
 import type { PersistedUsage } from './usage-store.js';
-
-/** A key's usage: one counter per persisted granularity, so each can be seeded from its own rows. */
-interface KeyUsage {
-  daily: BucketedCounter;
-  long: BucketedCounter;
-  total: BucketedCounter;
-}
-
-function counterFor(usage: KeyUsage, window: QuotaWindowName): BucketedCounter {
-  return window === 'daily' ? usage.daily : window === 'total' ? usage.total : usage.long;
-}
 
 /**
  * Exact counters for one process (the embedded default). Every check-and-record runs without
@@ -73,14 +58,7 @@ export class MemoryCounters implements Counters {
     const existing = this.usage.get(keyId);
     if (existing) return existing;
     const loading = this.loadUsage(keyId, now).then((persisted) => {
-      const usage: KeyUsage = {
-        daily: new BucketedCounter(['daily']),
-        long: new BucketedCounter(['weekly', 'monthly']),
-        total: new BucketedCounter(['total']),
-      };
-      for (const b of persisted.minute) usage.daily.add(b.start, b.credits);
-      for (const b of persisted.hour) usage.long.add(b.start, b.credits);
-      if (persisted.total > 0) usage.total.add(0, persisted.total);
+      const usage = keyUsageFrom(persisted);
       this.usage.set(keyId, usage);
       return usage;
     });
@@ -89,39 +67,14 @@ export class MemoryCounters implements Counters {
     return loading;
   }
 
-  private evaluate(usage: KeyUsage, check: QuotaCheck, consume: boolean): QuotaOutcome {
-    const windows: { [W in QuotaWindowName]?: QuotaStatusByWindow[W] } = {};
-    let exceeded: QuotaWindowName | null = null;
-    for (const name of QUOTA_WINDOW_NAMES) {
-      const limit = check.quotas[name];
-      if (limit === null || limit === undefined) continue;
-      const used = counterFor(usage, name).used(name, check.now);
-      if (exceeded === null && used + check.cost > limit) exceeded = name;
-    }
-    const admitted = exceeded === null;
-    if (admitted && consume && check.cost > 0) {
-      usage.daily.add(check.now, check.cost);
-      usage.long.add(check.now, check.cost);
-      usage.total.add(check.now, check.cost);
-    }
-    for (const name of QUOTA_WINDOW_NAMES) {
-      const limit = check.quotas[name];
-      if (limit === null || limit === undefined) continue;
-      const counter = counterFor(usage, name);
-      const buckets = counter.buckets(name);
-      windows[name] = { limit, ...computeRollingWindow(name, buckets, limit, check.now) };
-    }
-    return { admitted, exceeded, windows };
-  }
-
   async consumeQuota(check: QuotaCheck): Promise<QuotaOutcome> {
     const usage = await this.keyUsage(check.keyId, check.now);
-    return this.evaluate(usage, check, true);
+    return evaluateKeyUsage(usage, check, true);
   }
 
   async peekQuota(check: QuotaCheck): Promise<QuotaOutcome> {
     const usage = await this.keyUsage(check.keyId, check.now);
-    return this.evaluate(usage, check, false);
+    return evaluateKeyUsage(usage, check, false);
   }
 
   async ipBlockedUntil(ip: string, now: number): Promise<number | null> {

@@ -4,6 +4,7 @@ import {
   ipInAllowlist,
   PLAN_LIMITS,
   parseApiKey,
+  type QuotaWindowName,
   quotaExceededMessage,
   type RateLimitCaps,
   type RateLimitDecision,
@@ -55,10 +56,28 @@ export interface VerifyOutcome {
   credits: number;
 }
 
+/**
+ * What the pipeline reports to the security log (§6). Implementations only queue: they are
+ * called on the request path and must not do I/O there.
+ */
+export interface VerifierEvents {
+  /** A failed attempt started a block of `ip` until `until` (epoch ms). */
+  ipBlocked(block: {
+    ip: string;
+    until: number;
+    organizationId: string | null;
+    keyId: string | null;
+    now: number;
+  }): void;
+  /** A request of `key` was refused because `window` had no room. */
+  quotaExceeded(hit: { key: VerifiableKey; window: QuotaWindowName; ip: string; now: number }): void;
+}
+
 export interface VerifierDeps {
   keys: KeyCache;
   counters: Counters;
   usage: UsageStore;
+  events?: VerifierEvents;
 }
 
 function refusal(
@@ -115,7 +134,7 @@ export class Verifier {
       return refusal('IP_BLOCKED', null, { retryAfterSeconds: Math.ceil((blockedUntil - req.now) / 1000) });
     }
     if (req.key === null || req.key === '') {
-      await counters.recordAuthFailure(req.ip, req.now);
+      await this.authFailure(req, null);
       return refusal('MISSING', null);
     }
     const parsed = parseApiKey(req.key);
@@ -129,7 +148,7 @@ export class Verifier {
       (key.organizationId !== req.within.organizationId ||
         (req.within.spaceId !== null && key.spaceId !== req.within.spaceId));
     if (!parsed.ok || !key || foreign || !timingSafeEqual(sha256(parsed.key.secret), key.secretHash)) {
-      await counters.recordAuthFailure(req.ip, req.now);
+      await this.authFailure(req, foreign ? null : key);
       return refusal('INVALID', null);
     }
     if (key.revokedAt !== null || (key.graceEndsAt !== null && key.graceEndsAt <= req.now)) {
@@ -174,6 +193,7 @@ export class Verifier {
         now: req.now,
       });
       if (!quota.admitted) {
+        this.deps.events?.quotaExceeded({ key, window: quota.exceeded ?? 'total', ip: req.ip, now: req.now });
         return refusal(
           'QUOTA_EXCEEDED',
           key,
@@ -182,8 +202,26 @@ export class Verifier {
         );
       }
     }
-    if (req.cost > 0) this.deps.usage.record(key.organizationId, key.id, req.now, req.cost);
+    if (req.cost > 0 && !quota?.persisted)
+      this.deps.usage.record(key.organizationId, key.id, req.now, req.cost);
     return { ...this.valid(key), rate, quota, credits: req.cost };
+  }
+
+  /**
+   * Counts a failed attempt. A block it starts is reported, attributed to the organization of
+   * the real key the request named (a wrong secret), else to the organization whose backend
+   * reported the attempt through `/v1/keys/verify`, else to none.
+   */
+  private async authFailure(req: VerifyRequest, key: VerifiableKey | null): Promise<void> {
+    const until = await this.deps.counters.recordAuthFailure(req.ip, req.now);
+    if (until === null || !this.deps.events) return;
+    this.deps.events.ipBlocked({
+      ip: req.ip,
+      until,
+      organizationId: key?.organizationId ?? req.within?.organizationId ?? null,
+      keyId: key?.id ?? null,
+      now: req.now,
+    });
   }
 
   /** Current quota windows of a key without consuming (for responses that report usage). */

@@ -34,6 +34,8 @@ export class RequestLogWriter {
     private readonly orm: Orm,
     private readonly log: Logger,
     private readonly maxBuffer = 5000,
+    /** Sees each batch once it is written (the security monitor); must only queue, not do I/O. */
+    private readonly onWritten?: (rows: readonly RequestLogEntry[]) => void,
   ) {}
 
   push(entry: RequestLogEntry, admitted: boolean): void {
@@ -58,6 +60,14 @@ export class RequestLogWriter {
     this.buffer = [];
     this.lastUse = new Map();
     this.flushing = this.write(rows, lastUse)
+      .then(() => {
+        try {
+          this.onWritten?.(rows);
+        } catch (error) {
+          // The rows are written: a failing observer must not make them be written twice.
+          this.log.error({ err: error }, 'request log observer failed');
+        }
+      })
       .catch((error: unknown) => {
         // Put the batch back in front: it is retried on the next flush, in order.
         this.buffer = rows.concat(this.buffer);

@@ -1,5 +1,5 @@
 import type { QuotaWindowName } from '@keysmith/domain';
-import type { Orm } from '../db/orm.js';
+import type { Em, Orm } from '../db/orm.js';
 import { pgTextArray } from '../db/sql.js';
 
 export type Granularity = 'minute' | 'hour' | 'total';
@@ -28,59 +28,121 @@ export const GRANULARITY_OF: Record<QuotaWindowName, Granularity> = {
   monthly: 'hour',
 };
 
+/** One bucket of usage not yet written: `granularity|start` → credits, per key. */
+interface PendingKey {
+  organizationId: string;
+  buckets: Map<string, number>;
+}
+
 /**
  * Usage buckets in PostgreSQL. Credits are added by a batched upsert (`credits = credits +
  * excluded.credits`), so several processes may flush concurrently and no count is lost.
+ *
+ * {@link withStablePending} lets a reader see this process's unflushed credits and the
+ * database as one consistent whole: while it runs no flush moves credits from the one to
+ * the other (a flush waits for readers; readers arriving while a flush waits queue behind it).
  */
 export class UsageStore {
-  private pending = new Map<string, number>();
-  private flushing: Promise<void> | null = null;
+  private pending = new Map<string, PendingKey>();
+  private pendingBuckets = 0;
+  /** Flushes are writers (one at a time), stable-pending reads are readers. */
+  private readonly gate = new ReadWriteGate();
 
   constructor(private readonly orm: Orm) {}
 
   /** Queues credits used by an admitted request (in memory until the next flush). */
   record(organizationId: string, keyId: string, t: number, credits: number): void {
     if (credits <= 0) return;
+    let entry = this.pending.get(keyId);
+    if (!entry) {
+      entry = { organizationId, buckets: new Map() };
+      this.pending.set(keyId, entry);
+    }
     for (const granularity of ['minute', 'hour', 'total'] as const) {
-      const id = `${organizationId}|${keyId}|${granularity}|${bucketOf(granularity, t)}`;
-      this.pending.set(id, (this.pending.get(id) ?? 0) + credits);
+      const id = `${granularity}|${bucketOf(granularity, t)}`;
+      const before = entry.buckets.get(id);
+      if (before === undefined) this.pendingBuckets++;
+      entry.buckets.set(id, (before ?? 0) + credits);
     }
   }
 
+  /** Buckets (one per key × granularity × start) waiting for the next flush. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pendingBuckets;
+  }
+
+  /** This process's unflushed credits of one key, in the shape of {@link load}. */
+  pendingFor(keyId: string): PersistedUsage {
+    const usage: PersistedUsage = { minute: [], hour: [], total: 0 };
+    const entry = this.pending.get(keyId);
+    if (!entry) return usage;
+    for (const [id, credits] of entry.buckets) {
+      const [granularity, start] = id.split('|') as [Granularity, string];
+      if (granularity === 'total') usage.total += credits;
+      else usage[granularity].push({ start: Number(start), credits });
+    }
+    return usage;
+  }
+
+  /**
+   * Runs `read` while no flush is in flight, so that `pendingFor` plus the database hold every
+   * credit this process admitted exactly once.
+   */
+  withStablePending<T>(read: () => Promise<T>): Promise<T> {
+    return this.gate.read(read);
+  }
+
+  /** Persisted usage plus this process's unflushed credits (to seed a shared counter). */
+  loadWithPending(keyId: string, now: number): Promise<PersistedUsage> {
+    return this.withStablePending(async () =>
+      mergeUsage(await this.load(keyId, now), this.pendingFor(keyId)),
+    );
   }
 
   /** Writes everything queued so far; on failure the credits are put back for the next try. */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    this.flushing = this.write(batch)
-      .catch((error: unknown) => {
-        for (const [id, credits] of batch) this.pending.set(id, (this.pending.get(id) ?? 0) + credits);
+  flush(): Promise<void> {
+    return this.gate.write(async () => {
+      if (this.pending.size === 0) return;
+      const batch = this.pending;
+      this.pending = new Map();
+      this.pendingBuckets = 0;
+      try {
+        await this.write(batch);
+      } catch (error) {
+        for (const [keyId, entry] of batch) {
+          for (const [id, credits] of entry.buckets) this.requeue(entry.organizationId, keyId, id, credits);
+        }
         throw error;
-      })
-      .finally(() => {
-        this.flushing = null;
-      });
-    await this.flushing;
+      }
+    });
   }
 
-  private async write(batch: Map<string, number>): Promise<void> {
+  private requeue(organizationId: string, keyId: string, id: string, credits: number): void {
+    let entry = this.pending.get(keyId);
+    if (!entry) {
+      entry = { organizationId, buckets: new Map() };
+      this.pending.set(keyId, entry);
+    }
+    const before = entry.buckets.get(id);
+    if (before === undefined) this.pendingBuckets++;
+    entry.buckets.set(id, (before ?? 0) + credits);
+  }
+
+  private async write(batch: Map<string, PendingKey>): Promise<void> {
     const orgs: string[] = [];
     const keys: string[] = [];
     const grans: string[] = [];
     const starts: string[] = [];
     const credits: string[] = [];
-    for (const [id, value] of batch) {
-      const [org, key, gran, start] = id.split('|');
-      orgs.push(org ?? '');
-      keys.push(key ?? '');
-      grans.push(gran ?? '');
-      starts.push(new Date(Number(start)).toISOString());
-      credits.push(String(value));
+    for (const [keyId, entry] of batch) {
+      for (const [id, value] of entry.buckets) {
+        const [gran, start] = id.split('|');
+        orgs.push(entry.organizationId);
+        keys.push(keyId);
+        grans.push(gran ?? '');
+        starts.push(new Date(Number(start)).toISOString());
+        credits.push(String(value));
+      }
     }
     await this.orm.em
       .fork()
@@ -93,19 +155,19 @@ export class UsageStore {
       );
   }
 
-  /** The buckets still inside any window at `now`, to seed a counter after a restart. */
-  async load(keyId: string, now: number): Promise<PersistedUsage> {
+  /**
+   * The buckets still inside any window at `now`, to seed a counter after a restart. With `em`
+   * (a transaction's entity manager) the read joins that transaction.
+   */
+  async load(keyId: string, now: number, em: Em = this.orm.em.fork()): Promise<PersistedUsage> {
     const rows: { granularity: Granularity; bucket_start: Date | string; credits: string | number }[] =
-      await this.orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          `select granularity, bucket_start, credits from usage_buckets
+      await em.execute(
+        `select granularity, bucket_start, credits from usage_buckets
           where key_id = ? and (granularity = 'total'
              or (granularity = 'minute' and bucket_start > ?)
              or (granularity = 'hour' and bucket_start > ?))`,
-          [keyId, new Date(now - 86_400_000 - MINUTE), new Date(now - 30 * 86_400_000 - HOUR)],
-        );
+        [keyId, new Date(now - 86_400_000 - MINUTE), new Date(now - 30 * 86_400_000 - HOUR)],
+      );
     const usage: PersistedUsage = { minute: [], hour: [], total: 0 };
     for (const row of rows) {
       const start =
@@ -115,5 +177,64 @@ export class UsageStore {
       else usage[row.granularity].push({ start, credits: value });
     }
     return usage;
+  }
+}
+
+/** The sum of two usages, bucket by bucket. */
+export function mergeUsage(a: PersistedUsage, b: PersistedUsage): PersistedUsage {
+  const add = (x: PersistedUsage['minute'], y: PersistedUsage['minute']) => {
+    const byStart = new Map<number, number>();
+    for (const bucket of [...x, ...y])
+      byStart.set(bucket.start, (byStart.get(bucket.start) ?? 0) + bucket.credits);
+    return [...byStart].map(([start, credits]) => ({ start, credits }));
+  };
+  return { minute: add(a.minute, b.minute), hour: add(a.hour, b.hour), total: a.total + b.total };
+}
+
+/**
+ * A read-write gate for async sections: readers run together, a writer runs alone, and a
+ * waiting writer goes before readers that arrive after it (flushes are not starved).
+ */
+export class ReadWriteGate {
+  private readers = 0;
+  private writing = false;
+  private writersWaiting = 0;
+  private waiters: (() => void)[] = [];
+
+  private park(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async read<T>(section: () => Promise<T>): Promise<T> {
+    while (this.writing || this.writersWaiting > 0) await this.park();
+    this.readers++;
+    try {
+      return await section();
+    } finally {
+      this.readers--;
+      this.wakeAll();
+    }
+  }
+
+  async write<T>(section: () => Promise<T>): Promise<T> {
+    this.writersWaiting++;
+    try {
+      while (this.writing || this.readers > 0) await this.park();
+    } finally {
+      this.writersWaiting--;
+    }
+    this.writing = true;
+    try {
+      return await section();
+    } finally {
+      this.writing = false;
+      this.wakeAll();
+    }
   }
 }

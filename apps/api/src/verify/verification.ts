@@ -1,10 +1,18 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Orm } from '../db/orm.js';
 import type { TEnv } from '../env.js';
-import type { Counters } from './counters.js';
+import { InProcessKeyChanges } from '../modules/api-key/key-changes.js';
+import { SecurityMonitor } from '../modules/security/security-monitor.js';
+import type { Counters, IpBlockPolicy } from './counters.js';
+import { FailoverCounters } from './failover-counters.js';
 import { KeyCache } from './key-cache.js';
 import { MemoryCounters } from './memory-counters.js';
+import { PgQuotaCounter } from './pg-quota-counter.js';
 import { Verifier } from './pipeline.js';
+import { attachErrorLog, closeRedis, createRedisConnection, whenReady } from './redis-client.js';
+import { RedisCounters } from './redis-counters.js';
+import { RedisKeyChanges } from './redis-key-changes.js';
 import { RequestLogWriter } from './request-log-writer.js';
 import { UsageStore } from './usage-store.js';
 
@@ -15,9 +23,20 @@ export interface Verification {
   counters: Counters;
   usage: UsageStore;
   logs: RequestLogWriter;
+  /** Security events from what the hot path saw (new IPs, quota exhaustion, IP blocks), written off it. */
+  security: SecurityMonitor;
+  /**
+   * Key changes: delivered to this process's cache and, with REDIS_URL, to every API process.
+   * Services publish here after their transaction commits.
+   */
+  changes: InProcessKeyChanges;
+  /** The command connection when REDIS_URL is set. */
+  redis: Redis | null;
+  /** Waits (briefly) for Redis and the change subscription; the fallbacks serve if Redis is not there. */
+  ready(): Promise<void>;
   /** Writes all buffered logs and usage now. */
   flush(): Promise<void>;
-  /** Stops the loop after a final flush (graceful shutdown: nothing admitted is lost). */
+  /** Stops the loop after a final flush (graceful shutdown: nothing admitted is lost), then closes Redis. */
   close(): Promise<void>;
 }
 
@@ -28,18 +47,86 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     negativeTtlMs: 5000,
     maxEntries: 100_000,
   });
-  const chosen =
-    counters ??
-    new MemoryCounters((keyId, now) => usage.load(keyId, now), {
-      maxFailures: env.IP_BLOCK_MAX_FAILURES,
-      failureWindowMs: env.IP_BLOCK_WINDOW_MINUTES * 60_000,
-      blockMs: env.IP_BLOCK_MINUTES * 60_000,
+  const ipPolicy: IpBlockPolicy = {
+    maxFailures: env.IP_BLOCK_MAX_FAILURES,
+    failureWindowMs: env.IP_BLOCK_WINDOW_MINUTES * 60_000,
+    blockMs: env.IP_BLOCK_MINUTES * 60_000,
+  };
+  const memory = () => new MemoryCounters((keyId, now) => usage.load(keyId, now), ipPolicy);
+
+  let redis: Redis | null = null;
+  let subscriber: Redis | null = null;
+  let changes: InProcessKeyChanges;
+  let chosen: Counters;
+  if (env.REDIS_URL) {
+    redis = createRedisConnection(
+      env.REDIS_URL,
+      { commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS, connectionName: 'keysmith-counters' },
+      log,
+    );
+    // Subscriber mode: waits for the connection (queues), retries for ever, no command timeout.
+    subscriber = redis.duplicate({
+      connectionName: 'keysmith-key-changes',
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      enableAutoPipelining: false,
     });
-  const logs = new RequestLogWriter(orm, log);
-  const verifier = new Verifier({ keys, counters: chosen, usage });
+    attachErrorLog(subscriber, log, 'keysmith-key-changes');
+    changes = new RedisKeyChanges(redis, subscriber, {
+      channel: `${env.REDIS_KEY_PREFIX}:key-changes`,
+      log,
+      onResync: () => keys.clear(),
+    });
+    chosen =
+      counters ??
+      new FailoverCounters({
+        primary: new RedisCounters(redis, {
+          prefix: env.REDIS_KEY_PREFIX,
+          ipPolicy,
+          loadUsage: (keyId, now) => usage.loadWithPending(keyId, now),
+          ipStatusCacheMs: 500,
+        }),
+        local: memory(),
+        pgQuota: new PgQuotaCounter(orm, usage),
+        log,
+        graceMs: env.FLUSH_PERIOD_MS + 500,
+        probeIntervalMs: 250,
+      });
+  } else {
+    changes = new InProcessKeyChanges();
+    chosen = counters ?? memory();
+  }
+  // A change drops the cached record at once; the next request reloads it from the database.
+  changes.subscribe((_organizationId, keyId) => keys.invalidate(keyId));
+  changes.subscribeOrganization((organizationId) => keys.invalidateOrganization(organizationId));
+
+  const security = new SecurityMonitor(orm, log, ipPolicy);
+  const logs = new RequestLogWriter(orm, log, 5000, (rows) => security.observe(rows));
+  const verifier = new Verifier({
+    keys,
+    counters: chosen,
+    usage,
+    events: {
+      ipBlocked: ({ ip, until, organizationId, keyId, now }) =>
+        security.ipBlocked({ ip, until, organizationId, keyId, at: now }),
+      quotaExceeded: ({ key, window, ip, now }) =>
+        security.quotaExceeded({
+          organizationId: key.organizationId,
+          keyId: key.id,
+          keyName: key.name,
+          window,
+          limit: key.quotas[window] ?? null,
+          ip,
+          at: now,
+        }),
+    },
+  });
 
   const flush = async () => {
     const results = await Promise.allSettled([logs.flush(), usage.flush()]);
+    // After the logs: new-IP detection reads the rows just written.
+    results.push(...(await Promise.allSettled([security.flush()])));
     for (const r of results)
       if (r.status === 'rejected') log.error({ err: r.reason }, 'batched write failed; will retry');
   };
@@ -58,12 +145,27 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     counters: chosen,
     usage,
     logs,
+    security,
+    changes,
+    redis,
+    async ready() {
+      if (!redis || !(changes instanceof RedisKeyChanges)) return;
+      const up = await whenReady(redis, 5000);
+      if (!up) log.warn('Redis not reachable at start; serving from the fallbacks until it is');
+      // Subscribe in the background when Redis is down: the subscription connects when it can.
+      const subscribed = changes.start().catch((error: unknown) => {
+        log.warn({ err: error }, 'key-change subscription failed; caches rely on their TTL');
+      });
+      if (up) await subscribed;
+    },
     flush,
     async close() {
       clearInterval(timer);
       await running;
       await flush();
       await chosen.close();
+      await changes.close();
+      if (redis) await closeRedis(redis);
     },
   };
 }

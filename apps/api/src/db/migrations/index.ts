@@ -2,9 +2,19 @@
 import { Migration20261122081712_init } from './Migration20261122081712_init.js';
 import { Migration20261122081829_key_lifetime } from './Migration20261122081829_key_lifetime.js';
 import { Migration20261122083703_notifications } from './Migration20261122083703_notifications.js';
+import { Migration20261122084141_request_log_retention } from './Migration20261122084141_request_log_retention.js';
+import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
   { name: 'Migration20261122081829_key_lifetime', class: Migration20261122081829_key_lifetime },
   { name: 'Migration20261122083703_notifications', class: Migration20261122083703_notifications },
+  {
+    name: 'Migration20261122084141_request_log_retention',
+    class: Migration20261122084141_request_log_retention,
+  },
+  {
+    name: 'Migration20261122084220_webhook_secret_rotation',
+    class: Migration20261122084220_webhook_secret_rotation,
+  },
 ];

@@ -19,6 +19,9 @@ export const WebhookEndpointSchema = defineEntity({
     /** Event types delivered to this endpoint. */
     events: p.json<string[]>(),
     secretCiphertext: p.text().hidden().lazy(),
+    /** The secret before the last rotation, still signed with until `previousSecretExpiresAt`. */
+    previousSecretCiphertext: p.text().hidden().lazy().nullable(),
+    previousSecretExpiresAt: p.datetime().nullable(),
     /** Shown in the admin to tell secrets apart (`whsec_…last4`). */
     secretHint: p.string().length(32),
     active: p.boolean().default(true),

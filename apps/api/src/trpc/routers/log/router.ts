@@ -1,0 +1,8 @@
+import { router } from '../../trpc.js';
+import { exportCsvProcedure } from './export-csv.js';
+import { listProcedure } from './list.js';
+
+export const logRouter = router({
+  list: listProcedure,
+  exportCsv: exportCsvProcedure,
+});

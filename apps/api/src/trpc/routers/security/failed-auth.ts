@@ -1,0 +1,12 @@
+import { ZFailedAuthInputSchema, ZFailedAuthSchema } from '../../../modules/security/security.schemas.js';
+import { failedAuthByIp } from '../../../modules/security/security.service.js';
+import { orgProcedure, requireOrg } from '../../trpc.js';
+
+/** Failed-auth bursts: refused requests naming this organization's keys, per caller IP. */
+export const failedAuthProcedure = orgProcedure
+  .input(ZFailedAuthInputSchema)
+  .output(ZFailedAuthSchema)
+  .query(({ ctx, input }) => {
+    requireOrg(ctx.actor, 'security.read');
+    return failedAuthByIp(ctx.em, input.orgId, input);
+  });

@@ -1,0 +1,12 @@
+import { ZKeyRefSchema, ZKeyUsageSchema } from '../../../modules/usage/usage.schemas.js';
+import { keyUsage } from '../../../modules/usage/usage.service.js';
+import { orgProcedure } from '../../trpc.js';
+import { keyServiceContext } from '../key/key-context.js';
+
+/** A key's quota windows (used / limit / remaining / when credits free up), as the API enforces them. */
+export const keyProcedure = orgProcedure
+  .input(ZKeyRefSchema)
+  .output(ZKeyUsageSchema)
+  .query(({ ctx, input }) =>
+    keyUsage(keyServiceContext(ctx, input.orgId), ctx.app.verification.usage, input.keyId),
+  );
