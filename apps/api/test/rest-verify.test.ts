@@ -259,6 +259,15 @@ describe('POST /v1/keys/verify', () => {
     expect(((await big.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('applies a plan change to rate caps at once', async () => {
+    const plan = await createOrgFixture(app);
+    const c = await app.caller(plan.owner.cookie);
+    const { key } = await c.key.create({ orgId: plan.orgId, spaceId: plan.spaceId, name: 'plan change' });
+    expect((await call(key)).headers.get('ratelimit-limit')).toBe('600');
+    await c.organization.changePlan({ orgId: plan.orgId, plan: 'enterprise' });
+    expect((await call(key)).headers.get('ratelimit-limit')).toBe('3000');
+  });
+
   it('sees a revocation at once', async () => {
     const { key, record } = await makeKey();
     expect((await verify({ key })).body.valid).toBe(true);

@@ -217,4 +217,39 @@ describe('Verifier + MemoryCounters against a §3 model (fast-check, fake clock)
       { numRuns: 300 },
     );
   });
+
+  it('counts usage from a time the key had no quota when a quota is set again', async () => {
+    const { presented, key: base } = keyFor('team', { daily: 5 }, null);
+    let key = base;
+    const keys = { peek: () => key, get: async () => key } as unknown as KeyCache;
+    const usage = new UsageStore({} as Orm);
+    // The database is empty here: persisted usage is what this process has not flushed yet.
+    const counters = new MemoryCounters(async (keyId) => usage.pendingFor(keyId), {
+      maxFailures: 20,
+      failureWindowMs: 5 * MINUTE,
+      blockMs: 15 * MINUTE,
+    });
+    const verifier = new Verifier({ keys, counters, usage });
+    let now = 1_700_000_000_000;
+    const run = async () => {
+      now += 1000;
+      return (
+        await verifier.verify({
+          key: presented,
+          ip: '203.0.113.7',
+          requiredScopes: [],
+          cost: 1,
+          meter: true,
+          now,
+        })
+      ).code;
+    };
+    for (let i = 0; i < 3; i++) expect(await run()).toBe('VALID');
+    key = { ...base, quotas: { daily: null }, hasQuotas: false };
+    for (let i = 0; i < 4; i++) expect(await run()).toBe('VALID');
+    key = { ...base, quotas: { daily: 10 }, hasQuotas: true };
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push(await run());
+    expect(codes).toEqual(['VALID', 'VALID', 'VALID', 'QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
+  });
 });

@@ -111,6 +111,21 @@ describe.skipIf(!redisBase)('§3 over HTTP on the Redis counters (skipped withou
     );
   });
 
+  it('counts usage from a time the key had no quota when a quota is set again', async () => {
+    const { key, record } = await makeKey({ quotas: { daily: 5 } });
+    const c = await app.caller(fx.owner.cookie);
+    const codes = async (n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await call(key)).status);
+      return out;
+    };
+    expect(await codes(3)).toEqual([200, 200, 200]);
+    await c.key.update({ orgId: fx.orgId, keyId: record.id, patch: { quotas: { daily: null } } });
+    expect(await codes(4)).toEqual([200, 200, 200, 200]);
+    await c.key.update({ orgId: fx.orgId, keyId: record.id, patch: { quotas: { daily: 10 } } });
+    expect(await codes(5)).toEqual([200, 200, 200, 401, 401]);
+  });
+
   it('blocks an IP after 20 failed attempts, before anything else', async () => {
     const from = freshIp();
     const { key } = await makeKey();

@@ -5,7 +5,7 @@ import {
   tryAdmitAll,
 } from '@keysmith/domain';
 import type { Counters, IpBlockPolicy, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
-import { evaluateKeyUsage, type KeyUsage, keyUsageFrom } from './quota-evaluation.js';
+import { evaluateKeyUsage, type KeyUsage, keyUsageFrom, quotaTag } from './quota-evaluation.js';
 import type { PersistedUsage } from './usage-store.js';
 
 /**
@@ -17,7 +17,7 @@ import type { PersistedUsage } from './usage-store.js';
 export class MemoryCounters implements Counters {
   private readonly orgLimiters = new Map<string, SlidingWindowLimiter>();
   private readonly keyLimiters = new Map<string, SlidingWindowLimiter>();
-  private readonly usage = new Map<string, KeyUsage | Promise<KeyUsage>>();
+  private readonly usage = new Map<string, { tag: string; usage: KeyUsage | Promise<KeyUsage> }>();
   private readonly failures = new Map<string, number[]>();
   private readonly blocks = new Map<string, number>();
 
@@ -54,26 +54,34 @@ export class MemoryCounters implements Counters {
     return decisions.reduce((tightest, d) => (d.remaining < tightest.remaining ? d : tightest));
   }
 
-  private async keyUsage(keyId: string, now: number): Promise<KeyUsage> {
+  /**
+   * A key's usage, loaded once per quota configuration: a key whose quotas were removed is not
+   * counted here meanwhile (its credits go to the usage store only), so a configuration change
+   * reloads from the persisted usage (the caller's loader includes unflushed credits).
+   */
+  private async keyUsage(keyId: string, now: number, tag: string): Promise<KeyUsage> {
     const existing = this.usage.get(keyId);
-    if (existing) return existing;
+    if (existing && existing.tag === tag) return existing.usage;
     const loading = this.loadUsage(keyId, now).then((persisted) => {
       const usage = keyUsageFrom(persisted);
-      this.usage.set(keyId, usage);
+      if (this.usage.get(keyId) === entry) entry.usage = usage;
       return usage;
     });
-    this.usage.set(keyId, loading);
-    loading.catch(() => this.usage.delete(keyId));
+    const entry: { tag: string; usage: KeyUsage | Promise<KeyUsage> } = { tag, usage: loading };
+    this.usage.set(keyId, entry);
+    loading.catch(() => {
+      if (this.usage.get(keyId) === entry) this.usage.delete(keyId);
+    });
     return loading;
   }
 
   async consumeQuota(check: QuotaCheck): Promise<QuotaOutcome> {
-    const usage = await this.keyUsage(check.keyId, check.now);
+    const usage = await this.keyUsage(check.keyId, check.now, quotaTag(check.quotas));
     return evaluateKeyUsage(usage, check, true);
   }
 
   async peekQuota(check: QuotaCheck): Promise<QuotaOutcome> {
-    const usage = await this.keyUsage(check.keyId, check.now);
+    const usage = await this.keyUsage(check.keyId, check.now, quotaTag(check.quotas));
     return evaluateKeyUsage(usage, check, false);
   }
 

@@ -2,6 +2,7 @@ import {
   BucketedCounter,
   computeRollingWindow,
   QUOTA_WINDOW_NAMES,
+  type QuotaLimits,
   type QuotaStatusByWindow,
   type QuotaWindowName,
 } from '@keysmith/domain';
@@ -17,6 +18,11 @@ export interface KeyUsage {
 
 function counterFor(usage: KeyUsage, window: QuotaWindowName): BucketedCounter {
   return window === 'daily' ? usage.daily : window === 'total' ? usage.total : usage.long;
+}
+
+/** A key's quota configuration as a string: counters re-synchronise a key's usage when it changes. */
+export function quotaTag(quotas: QuotaLimits): string {
+  return QUOTA_WINDOW_NAMES.map((w) => quotas[w] ?? '-').join(',');
 }
 
 /** In-memory counters holding persisted usage (minute buckets → daily, hour buckets → weekly/monthly). */

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   QUOTA_WINDOW_NAMES,
   QUOTA_WINDOWS,
-  type QuotaLimits,
   type QuotaStatusByWindow,
   type QuotaWindowName,
   type RateLimitCaps,
@@ -12,6 +11,7 @@ import {
 } from '@keysmith/domain';
 import type { Redis } from 'ioredis';
 import type { Counters, IpBlockPolicy, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
+import { quotaTag } from './quota-evaluation.js';
 import { RedisUnavailableError } from './redis-client.js';
 import {
   AUTH_FAILURE_SCRIPT,
@@ -112,11 +112,6 @@ function pick(
   for (const d of decisions) if (best === undefined || better(d, best)) best = d;
   if (best === undefined) throw new RangeError('no limiter');
   return best;
-}
-
-/** The quota configuration a key's Redis state is synchronised for. */
-function quotaTag(quotas: QuotaLimits): string {
-  return QUOTA_WINDOW_NAMES.map((w) => quotas[w] ?? '-').join(',');
 }
 
 /**

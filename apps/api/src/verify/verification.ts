@@ -52,7 +52,7 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     failureWindowMs: env.IP_BLOCK_WINDOW_MINUTES * 60_000,
     blockMs: env.IP_BLOCK_MINUTES * 60_000,
   };
-  const memory = () => new MemoryCounters((keyId, now) => usage.load(keyId, now), ipPolicy);
+  const memory = () => new MemoryCounters((keyId, now) => usage.loadWithPending(keyId, now), ipPolicy);
 
   let redis: Redis | null = null;
   let subscriber: Redis | null = null;

@@ -5,11 +5,16 @@ import {
 import { changePlan } from '../../../modules/organization/organization.service.js';
 import { orgProcedure, requireOrg } from '../../trpc.js';
 
-/** Switches the plan (no payment flow). Owners only. */
+/**
+ * Switches the plan (no payment flow). Owners only. The plan sets every key's rate caps, so
+ * after the commit every process drops its cached keys of the organization.
+ */
 export const changePlanProcedure = orgProcedure
   .input(ZChangePlanSchema)
   .output(ZOrganizationSchema)
-  .mutation(({ ctx, input }) => {
+  .mutation(async ({ ctx, input }) => {
     requireOrg(ctx.actor, 'org.changePlan');
-    return changePlan(ctx.em, ctx.scope, input.plan);
+    const organization = await changePlan(ctx.em, ctx.scope, input.plan);
+    ctx.app.keyChanges.publishOrganization(organization.id);
+    return organization;
   });
