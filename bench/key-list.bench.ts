@@ -4,12 +4,13 @@
  * filtered page), against a baseline measured in the same run: the same queries on an
  * organization with 1,000 keys. Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL is set.
  */
-import { InProcessKeyChanges } from '../apps/api/src/modules/api-key/key-changes.js';
-import { listKeys } from '../apps/api/src/modules/api-key/api-key.service.js';
-import { ZListKeysSchema } from '../apps/api/src/modules/api-key/api-key.schemas.js';
-import { migrate, openOrm, type Orm } from '../apps/api/src/db/orm.js';
+
+import { migrate, type Orm, openOrm } from '../apps/api/src/db/orm.js';
 import { pgTextArray } from '../apps/api/src/db/sql.js';
-import { percentile, type BenchResult } from './stats.js';
+import { ZListKeysSchema } from '../apps/api/src/modules/api-key/api-key.schemas.js';
+import { listKeys } from '../apps/api/src/modules/api-key/api-key.service.js';
+import { InProcessKeyChanges } from '../apps/api/src/modules/api-key/key-changes.js';
+import { type BenchResult, percentile } from './stats.js';
 
 async function seed(orm: Orm, orgId: string, count: number): Promise<string[]> {
   const conn = orm.em.fork().getConnection();
@@ -44,7 +45,12 @@ async function seed(orm: Orm, orgId: string, count: number): Promise<string[]> {
   return spaces;
 }
 
-async function measure(orm: Orm, orgId: string, input: Record<string, unknown>, runs: number): Promise<number[]> {
+async function measure(
+  orm: Orm,
+  orgId: string,
+  input: Record<string, unknown>,
+  runs: number,
+): Promise<number[]> {
   const parsed = ZListKeysSchema.parse(input);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -76,7 +82,10 @@ export async function benchKeyList(databaseUrl: string | undefined, runs = 60): 
     const cases = [
       { name: 'first page (25, newest first)', input: {} },
       { name: 'search "checkout" (substring)', input: { search: 'checkout' } },
-      { name: 'filtered: space + live + active', input: { spaceId: 0, environment: 'live', status: 'active' } },
+      {
+        name: 'filtered: space + live + active',
+        input: { spaceId: 0, environment: 'live', status: 'active' },
+      },
       { name: 'sorted by last used, page 40', input: { sort: 'lastUsed', page: 40 } },
     ];
     for (const c of cases) {
