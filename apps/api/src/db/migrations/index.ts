@@ -4,6 +4,7 @@ import { Migration20261122081829_key_lifetime } from './Migration20261122081829_
 import { Migration20261122083703_notifications } from './Migration20261122083703_notifications.js';
 import { Migration20261122084141_request_log_retention } from './Migration20261122084141_request_log_retention.js';
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
+import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -17,4 +18,5 @@ export const migrationsList = [
     name: 'Migration20261122084220_webhook_secret_rotation',
     class: Migration20261122084220_webhook_secret_rotation,
   },
+  { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index },
 ];

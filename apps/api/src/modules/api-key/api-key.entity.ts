@@ -19,7 +19,12 @@ export const ApiKeySchema = defineEntity({
   uniques: [{ name: 'api_keys_org_name_unique', properties: ['organization', 'nameNormalized'] }],
   indexes: [
     { name: 'api_keys_org_created_idx', properties: ['organization', 'createdAt', 'id'] },
-    { name: 'api_keys_org_last_used_idx', properties: ['organization', 'lastUsedAt', 'id'] },
+    // In the list's own order (`desc nulls last`), so the last-used sort reads the index in order.
+    {
+      name: 'api_keys_org_last_used_desc_idx',
+      expression:
+        'create index "api_keys_org_last_used_desc_idx" on "api_keys" ("organization_id", "last_used_at" desc nulls last, "id" desc)',
+    },
     { name: 'api_keys_org_space_created_idx', properties: ['organization', 'space', 'createdAt', 'id'] },
     { name: 'api_keys_org_owner_idx', properties: ['organization', 'ownerUser'] },
     { name: 'api_keys_grace_idx', properties: ['graceEndsAt'] },
