@@ -101,7 +101,8 @@ describe('sign-up to shell', () => {
       ['API keys', 'keys', 'API keys are included from the Pro plan'],
       ['Spaces', 'spaces', 'No spaces yet'],
       ['Members', 'members', 'Ada Lovelace'],
-      ['Audit log', 'audit-log', 'No audit events yet'],
+      // Creating the organization is the audit log's first event.
+      ['Audit log', 'audit-log', 'Created organization'],
       ['Security', 'security', 'All quiet'],
       ['Webhooks', 'webhooks', 'No webhook endpoints'],
       ['Settings', 'settings', 'Plan'],

@@ -352,3 +352,71 @@ export const UndoIcon = icon(
     <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
   </>,
 );
+export const ActivityIcon = icon('Activity', <path d="M22 12h-4l-3 9L9 3l-3 9H2" />);
+export const BellIcon = icon(
+  'Bell',
+  <>
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+  </>,
+);
+export const DownloadIcon = icon(
+  'Download',
+  <>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m7 10 5 5 5-5" />
+    <path d="M12 15V3" />
+  </>,
+);
+export const GlobeIcon = icon(
+  'Globe',
+  <>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M12 2a14.5 14.5 0 0 0 0 20 14.5 14.5 0 0 0 0-20" />
+    <path d="M2 12h20" />
+  </>,
+);
+export const BanIcon = icon(
+  'Ban',
+  <>
+    <circle cx="12" cy="12" r="10" />
+    <path d="m4.9 4.9 14.2 14.2" />
+  </>,
+);
+export const GaugeAlertIcon = icon(
+  'GaugeAlert',
+  <>
+    <path d="M3.34 19a10 10 0 1 1 17.32 0" />
+    <path d="M12 8v5" />
+    <path d="M12 16.5h.01" />
+  </>,
+);
+export const SendIcon = icon(
+  'Send',
+  <>
+    <path d="M14.54 21.69a.5.5 0 0 0 .94-.03l6.5-19a.5.5 0 0 0-.64-.64l-19 6.5a.5.5 0 0 0-.03.94l7.93 3.18a2 2 0 0 1 1.11 1.11z" />
+    <path d="m21.85 2.15-10.94 10.94" />
+  </>,
+);
+export const PowerIcon = icon(
+  'Power',
+  <>
+    <path d="M12 2v10" />
+    <path d="M18.4 6.6a9 9 0 1 1-12.77.04" />
+  </>,
+);
+export const PencilIcon = icon(
+  'Pencil',
+  <>
+    <path d="M21.17 6.81a1 1 0 0 0-3.99-3.99L3.84 16.17a2 2 0 0 0-.5.83l-1.32 4.35a.5.5 0 0 0 .62.62l4.35-1.32a2 2 0 0 0 .83-.5z" />
+    <path d="m15 5 4 4" />
+  </>,
+);
+export const ChevronUpIcon = icon('ChevronUp', <path d="m18 15-6-6-6 6" />);
+export const CodeIcon = icon(
+  'Code',
+  <>
+    <path d="m16 18 6-6-6-6" />
+    <path d="m8 6-6 6 6 6" />
+  </>,
+);

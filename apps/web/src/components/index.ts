@@ -23,10 +23,17 @@ export {
 } from './dropdown-menu';
 export { EmptyState, type EmptyStateProps } from './empty-state';
 export { KeysmithMark, KeysmithWordmark } from './keysmith-logo';
+export { LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
+export {
+  SegmentedControl,
+  type SegmentedControlOption,
+  type SegmentedControlProps,
+} from './segmented-control';
 export { Select, type SelectOption, type SelectProps } from './select';
 export { Skeleton, SkeletonText } from './skeleton';
 export { LoadingBlock, Spinner } from './spinner';
 export { Table, TableBody, TableCell, TableContainer, TableHead, TableHeaderCell, TableRow } from './table';
 export { PasswordField, TextField, type TextFieldProps } from './text-field';
+export { TimeRangeField, type TimeRangeFieldProps } from './time-range-field';
 export { type ToastInput, ToastProvider, useToast } from './toast';
 export { Tooltip } from './tooltip';

@@ -140,7 +140,8 @@ export function Link({ to, replace, activeMatch, onClick, target, ...rest }: Lin
       {...rest}
       href={to}
       target={target}
-      aria-current={active ? 'page' : undefined}
+      // A link without `activeMatch` keeps the `aria-current` it was given (tabs decide it themselves).
+      aria-current={active ? 'page' : rest['aria-current']}
       onClick={(event) => {
         onClick?.(event);
         if (!isPlainLeftClick(event) || (target && target !== '_self')) return;

@@ -1,7 +1,9 @@
+import { PLANS, type Plan } from '@keysmith/domain';
 import { defineEntity, p } from '@mikro-orm/core';
 
-export const PLANS = ['free', 'pro', 'team', 'enterprise'] as const;
-export type TPlan = (typeof PLANS)[number];
+/** The plans of §3; the domain package owns the list and each plan's limits. */
+export { PLANS };
+export type TPlan = Plan;
 
 /** A tenant. Every tenant-owned row carries its id. */
 export const OrganizationSchema = defineEntity({

@@ -1,4 +1,4 @@
-import { computeRollingWindow, PLAN_LIMITS, type Plan } from '@keysmith/domain';
+import type { Plan } from '@keysmith/domain';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import {
@@ -19,6 +19,7 @@ import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
+import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
 import { KeyActions } from './key-actions';
 import {
   categoryLabel,
@@ -26,8 +27,6 @@ import {
   formatInstant,
   isInGrace,
   keyDisplayName,
-  QUOTA_WINDOW_LABEL,
-  QUOTA_WINDOW_SPAN,
   WINDOW_ORDER,
 } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
@@ -173,8 +172,9 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
 
       <LifecycleNotice record={record} now={now} orgSlug={organization.slug} />
 
-      <UsageCard record={record} plan={organization.plan as Plan} now={now} />
+      <KeyUsage orgId={orgId} record={record} plan={organization.plan as Plan} now={now} />
       <SettingsCard record={record} now={now} onEdit={canManage && !revoked ? () => setOpen('edit') : null} />
+      <KeyRequestLogs orgId={orgId} orgSlug={organization.slug} keyId={record.id} />
 
       <KeyFormDialog
         mode="edit"
@@ -272,104 +272,6 @@ function LifecycleNotice({
     );
   }
   return null;
-}
-
-/**
- * Usage per quota window: limit, used, remaining and when credits free up, computed with the
- * same rolling-window arithmetic the API enforces. Per-window usage arrives with request
- * logs; until then a never-used key shows exact zeros and a used one shows "—".
- */
-function UsageCard({ record, plan, now }: { record: KeyRecord; plan: Plan; now: number }): ReactNode {
-  const windows = WINDOW_ORDER.flatMap((window) => {
-    const limit = record.quotas[window];
-    return limit === null ? [] : [{ window, limit, state: computeRollingWindow(window, [], limit, now) }];
-  });
-  const known = !record.used;
-  const planLimits = PLAN_LIMITS[plan];
-  return (
-    <Card>
-      <CardHeader
-        title="Usage"
-        description="Quotas are counted over rolling windows, not calendar periods."
-        actions={
-          record.lastUsedAt ? (
-            <span className="text-muted">
-              Last used <RelativeTime iso={record.lastUsedAt} now={now} />
-              {record.lastUsedIp ? (
-                <>
-                  {' '}
-                  from <code>{record.lastUsedIp}</code>
-                </>
-              ) : null}
-            </span>
-          ) : (
-            <span className="text-muted">Never used</span>
-          )
-        }
-      />
-      {windows.length === 0 ? (
-        <p className="usage__empty">
-          No quota is set: the key may make any number of requests, within its rate limit. Edit the key to add
-          a total, daily, weekly or monthly quota.
-        </p>
-      ) : (
-        <ul className="usage-list">
-          {windows.map(({ window, limit, state }) => {
-            const percent = known ? Math.min(100, (state.used / limit) * 100) : 0;
-            return (
-              <li key={window} className="usage-list__row">
-                <div className="usage-list__label">
-                  <span className="usage-list__name">{QUOTA_WINDOW_LABEL[window]}</span>
-                  <span className="usage-list__span">{QUOTA_WINDOW_SPAN[window]}</span>
-                </div>
-                <div className="usage-list__meter">
-                  <span className="meter" aria-hidden="true">
-                    <span className="meter__fill" style={{ width: `${percent}%` }} />
-                  </span>
-                  <span className="usage-list__numbers">
-                    <strong>{known ? formatCount(state.used) : '—'}</strong> / {formatCount(limit)} used
-                  </span>
-                </div>
-                <dl className="usage-list__facts">
-                  <div>
-                    <dt>Remaining</dt>
-                    <dd>{known ? formatCount(state.remaining) : '—'}</dd>
-                  </div>
-                  <div>
-                    <dt>Frees up</dt>
-                    <dd>
-                      {window === 'total'
-                        ? 'Never'
-                        : state.nextFreeAt !== null
-                          ? formatInstant(new Date(state.nextFreeAt).toISOString())
-                          : '—'}
-                    </dd>
-                  </div>
-                </dl>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      <div className="usage__rate">
-        <span className="text-muted">Rate limit</span>
-        <span>
-          {formatCount(record.rateLimit.perSecond ?? planLimits.perSecond)}/s ·{' '}
-          {formatCount(record.rateLimit.perMinute ?? planLimits.perMinute)}/min
-        </span>
-        <span className="text-muted">
-          {record.rateLimit.perSecond !== null || record.rateLimit.perMinute !== null
-            ? 'key override, within the plan'
-            : `the ${plan} plan's account-wide limits`}
-        </span>
-      </div>
-      <p className="card__footnote">
-        {known
-          ? 'Counts update as the key is used. The usage chart and request logs appear here once calls arrive.'
-          : 'This key has served requests; per-window counts appear here with the request logs.'}
-      </p>
-    </Card>
-  );
 }
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {

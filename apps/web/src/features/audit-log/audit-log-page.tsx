@@ -1,18 +1,583 @@
-import type { ReactNode } from 'react';
-import { EmptyState } from '../../components';
-import { ScrollTextIcon } from '../../components/icons';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Fragment, type ReactNode, useState } from 'react';
+import {
+  Avatar,
+  Button,
+  EmptyState,
+  LoadMoreFooter,
+  Select,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  TimeRangeField,
+  useToast,
+} from '../../components';
+import {
+  ChevronDownIcon,
+  ChevronRightIcon,
+  DownloadIcon,
+  KeyIcon,
+  RefreshIcon,
+  ScrollTextIcon,
+  SettingsIcon,
+} from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { classNames } from '../../lib/class-names';
+import { downloadText } from '../../lib/download';
+import { Link } from '../../lib/router';
+import {
+  exportBounds,
+  resolveTimeRange,
+  type TimeRange,
+  type TimeRangePreset,
+  timeRange,
+} from '../../lib/time-range';
+import { type RouterOutputs, trpc, trpcClient } from '../../lib/trpc';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { formatCount, formatInstant } from '../api-keys/key-display';
+import { SearchIcon } from '../api-keys/key-icons';
+import { RelativeTime, useNow } from '../api-keys/key-parts';
+import { seesOrganizationMonitoring } from '../organization/monitoring-access';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
+import { RestrictedSection } from '../shell/restricted-section';
+import {
+  ACTION_FILTERS,
+  actionLabel,
+  actionTone,
+  auditDiff,
+  fieldLabel,
+  formatAuditValue,
+  TARGET_TYPE_LABEL,
+  targetSection,
+} from './audit-display';
+import './audit-log.css';
 
-/** Who changed what, and when. */
+type AuditEvent = RouterOutputs['audit']['list']['items'][number];
+type Member = RouterOutputs['member']['list'][number];
+
+const PRESETS: readonly TimeRangePreset[] = ['24h', '7d', '30d', 'all', 'custom'];
+const PAGE_SIZE = 30;
+
+interface AuditFilters {
+  actorId: string;
+  action: string;
+  targetId: string;
+  range: TimeRange;
+}
+
+function initialFilters(): AuditFilters {
+  return { actorId: '', action: '', targetId: '', range: timeRange('all', Date.now()) };
+}
+
+/** Who changed what, and when: the organization's audit trail. Owners and admins. */
 export function AuditLogPage(): ReactNode {
+  const { organization } = useCurrentOrganization();
+  if (!seesOrganizationMonitoring(organization.role)) {
+    return (
+      <div className="stack stack--lg">
+        <PageIntro description="A permanent record of changes to keys, spaces, members and settings." />
+        <RestrictedSection what="Audit events" />
+      </div>
+    );
+  }
+  return <AuditLog />;
+}
+
+function AuditLog(): ReactNode {
+  const { organization } = useCurrentOrganization();
+  const orgId = organization.id;
+  const toast = useToast();
+  const clock = useNow();
+  const [filters, setFilters] = useState<AuditFilters>(initialFilters);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [exporting, setExporting] = useState(false);
+  const targetId = useDebouncedValue(filters.targetId.trim(), 350);
+  const members = useQuery({ ...trpc.member.list.queryOptions({ orgId }), staleTime: 60_000 });
+
+  const range = resolveTimeRange(filters.range);
+  const input = {
+    orgId,
+    limit: PAGE_SIZE,
+    ...(range.ok ? range.bounds : {}),
+    ...(filters.actorId ? { actorId: filters.actorId } : {}),
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(targetId ? { targetId } : {}),
+  };
+  const events = useInfiniteQuery({
+    ...trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
+    placeholderData: keepPreviousData,
+    enabled: range.ok,
+  });
+
+  const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const now = Math.max(clock, events.dataUpdatedAt);
+  const memberById = new Map((members.data ?? []).map((member) => [member.userId, member]));
+  const filtered =
+    filters.actorId !== '' ||
+    filters.action !== '' ||
+    filters.targetId.trim() !== '' ||
+    filters.range.preset !== 'all';
+  const update = (patch: Partial<AuditFilters>) => setFilters((current) => ({ ...current, ...patch }));
+
+  const toggle = (id: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const exportCsv = async () => {
+    const bounds = exportBounds(filters.range, Date.now());
+    if (!bounds) return;
+    setExporting(true);
+    try {
+      const { from: _from, to: _to, limit: _limit, ...rest } = input;
+      const result = await trpcClient.audit.exportCsv.query({ ...rest, ...bounds });
+      const filename =
+        filters.range.preset === 'all'
+          ? `audit-log_until_${bounds.to.replace(/[:.]/g, '-')}.csv`
+          : result.filename;
+      downloadText(filename, result.csv);
+      toast({
+        title: `Exported ${formatCount(result.rows)} ${result.rows === 1 ? 'event' : 'events'}`,
+        description: result.note ?? filename,
+        tone: result.truncated ? 'info' : 'success',
+      });
+    } catch (error) {
+      toast({ title: 'Export failed', description: describeError(error).message, tone: 'danger' });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  // An actor picked from a row may be a key or a former member: keep it choosable in the select.
+  const actorOptions = [
+    { value: '', label: 'Anyone' },
+    ...(members.data ?? []).map((member) => ({ value: member.userId, label: member.displayName })),
+  ];
+  if (filters.actorId && !memberById.has(filters.actorId)) {
+    const label = rows.find((row) => row.actor.id === filters.actorId)?.actor.label ?? filters.actorId;
+    actorOptions.push({ value: filters.actorId, label });
+  }
+
+  const listError = events.isError && !events.data ? describeError(events.error) : null;
+  const nothingYet = events.isSuccess && rows.length === 0 && !filtered && !events.isPlaceholderData;
+
   return (
-    <div className="stack stack--lg">
-      <PageIntro description="A permanent record of changes to keys, spaces, members and settings." />
-      <EmptyState
-        icon={<ScrollTextIcon size={22} />}
-        title="No audit events yet"
-        description="When someone creates, changes or revokes anything in this organization, the event is recorded here with who did it, from where, and what changed."
+    <div className="stack stack--lg audit-page">
+      <PageIntro
+        description="A permanent record of changes to keys, spaces, members and settings: who, what, from where."
+        actions={
+          <Button
+            icon={<DownloadIcon size={16} />}
+            onClick={() => void exportCsv()}
+            loading={exporting}
+            disabled={!range.ok}
+          >
+            Export CSV
+          </Button>
+        }
       />
+
+      <search className="filter-bar" aria-label="Filter audit events">
+        <TimeRangeField
+          value={filters.range}
+          onChange={(value) => update({ range: value })}
+          presets={PRESETS}
+        />
+        <Select
+          label="Actor"
+          hideLabel
+          value={filters.actorId}
+          onChange={(event) => update({ actorId: event.target.value })}
+          options={actorOptions}
+          fieldClassName="toolbar-select"
+        />
+        <Select
+          label="Action"
+          hideLabel
+          value={filters.action}
+          onChange={(event) => update({ action: event.target.value })}
+          options={[
+            { value: '', label: 'All actions' },
+            ...ACTION_FILTERS,
+            ...(filters.action && !ACTION_FILTERS.some((option) => option.value === filters.action)
+              ? [{ value: filters.action, label: actionLabel(filters.action) }]
+              : []),
+          ]}
+          fieldClassName="toolbar-select"
+        />
+        <label className="filter-input filter-input--mono filter-input--target">
+          <SearchIcon size={14} className="filter-input__icon" />
+          <span className="sr-only">Target ID</span>
+          <input
+            type="search"
+            placeholder="Target ID"
+            value={filters.targetId}
+            onChange={(event) => update({ targetId: event.target.value })}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </label>
+        {filtered ? (
+          <Button variant="ghost" size="sm" onClick={() => setFilters(initialFilters())}>
+            Clear filters
+          </Button>
+        ) : null}
+      </search>
+
+      {listError ? (
+        <TableContainer>
+          <EmptyState
+            variant="plain"
+            icon={<RefreshIcon size={22} />}
+            title="Couldn't load the audit log"
+            description={listError.message}
+            actions={
+              <Button
+                variant="primary"
+                icon={<RefreshIcon size={16} />}
+                loading={events.isFetching}
+                onClick={() => void events.refetch()}
+              >
+                Try again
+              </Button>
+            }
+          />
+        </TableContainer>
+      ) : nothingYet ? (
+        <EmptyState
+          icon={<ScrollTextIcon size={22} />}
+          title="No audit events yet"
+          description="When someone creates, changes or revokes anything in this organization, the event is recorded here with who did it, from where, and what changed."
+        />
+      ) : events.isSuccess && rows.length === 0 ? (
+        <TableContainer>
+          <EmptyState
+            variant="plain"
+            icon={<SearchIcon size={22} />}
+            title="No events match"
+            description="Nothing in the audit log matches these filters."
+            actions={
+              <Button variant="secondary" onClick={() => setFilters(initialFilters())}>
+                Clear filters
+              </Button>
+            }
+          />
+        </TableContainer>
+      ) : (
+        <TableContainer
+          className={classNames('audit-table-container', events.isPlaceholderData && 'is-refreshing')}
+          aria-busy={events.isPending || events.isPlaceholderData || undefined}
+        >
+          <Table caption="Audit events" className="audit-table table--flush">
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell className="audit-table__toggle-col">
+                  <span className="sr-only">Details</span>
+                </TableHeaderCell>
+                <TableHeaderCell>Time</TableHeaderCell>
+                <TableHeaderCell>Actor</TableHeaderCell>
+                <TableHeaderCell>Action</TableHeaderCell>
+                <TableHeaderCell>Target</TableHeaderCell>
+                <TableHeaderCell>IP</TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {events.data
+                ? rows.map((event) => (
+                    <AuditRow
+                      key={event.id}
+                      event={event}
+                      member={event.actor.id ? memberById.get(event.actor.id) : undefined}
+                      now={now}
+                      orgSlug={organization.slug}
+                      open={expanded.has(event.id)}
+                      onToggle={() => toggle(event.id)}
+                      onFilterActor={(actorId) => update({ actorId })}
+                      onFilterTarget={(id) => update({ targetId: id })}
+                    />
+                  ))
+                : Array.from({ length: 8 }, (_, i) => <AuditSkeletonRow key={i} index={i} />)}
+            </TableBody>
+          </Table>
+          {events.data ? (
+            <LoadMoreFooter
+              shown={rows.length}
+              noun={['event', 'events']}
+              hasMore={events.hasNextPage}
+              loading={events.isFetchingNextPage}
+              onLoadMore={() => void events.fetchNextPage()}
+            />
+          ) : null}
+        </TableContainer>
+      )}
     </div>
+  );
+}
+
+function ActorCell({
+  event,
+  member,
+  onFilter,
+}: {
+  event: AuditEvent;
+  member: Member | undefined;
+  onFilter: (actorId: string) => void;
+}): ReactNode {
+  const { actor } = event;
+  const icon =
+    actor.type === 'user' ? (
+      <Avatar
+        name={member?.displayName ?? actor.label}
+        initials={member?.initials}
+        color={member?.avatarColor}
+        seed={actor.id ?? actor.label}
+        size="sm"
+      />
+    ) : (
+      <span className={`actor-icon actor-icon--${actor.type}`} aria-hidden="true">
+        {actor.type === 'key' ? <KeyIcon size={14} /> : <SettingsIcon size={14} />}
+      </span>
+    );
+  const name = actor.type === 'user' ? (member?.displayName ?? actor.label) : actor.label;
+  const sub =
+    actor.type === 'user'
+      ? member
+        ? actor.label
+        : 'Former member'
+      : actor.type === 'key'
+        ? 'API key'
+        : 'Keysmith';
+  return (
+    <span className="actor">
+      {icon}
+      <span className="actor__text">
+        {actor.id ? (
+          <button
+            type="button"
+            className="link-button actor__name"
+            title="Show only this actor's events"
+            onClick={() => onFilter(actor.id ?? '')}
+          >
+            {name}
+          </button>
+        ) : (
+          <span className="actor__name">{name}</span>
+        )}
+        <span className="actor__sub">{sub}</span>
+      </span>
+    </span>
+  );
+}
+
+function AuditRow({
+  event,
+  member,
+  now,
+  orgSlug,
+  open,
+  onToggle,
+  onFilterActor,
+  onFilterTarget,
+}: {
+  event: AuditEvent;
+  member: Member | undefined;
+  now: number;
+  orgSlug: string;
+  open: boolean;
+  onToggle: () => void;
+  onFilterActor: (actorId: string) => void;
+  onFilterTarget: (targetId: string) => void;
+}): ReactNode {
+  const section = targetSection(event.target.type, event.target.id);
+  const detailId = `audit-${event.id}`;
+  const targetName = event.target.label ?? event.target.id ?? TARGET_TYPE_LABEL[event.target.type] ?? '—';
+  return (
+    <Fragment>
+      <TableRow className={classNames('audit-row', open && 'is-open')}>
+        <TableCell className="audit-table__toggle-col">
+          <button
+            type="button"
+            className="row-toggle"
+            aria-expanded={open}
+            aria-controls={detailId}
+            aria-label={open ? 'Hide changes' : 'Show changes'}
+            onClick={onToggle}
+          >
+            {open ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
+          </button>
+        </TableCell>
+        <TableCell className="audit-table__time">
+          <RelativeTime iso={event.createdAt} now={now} />
+        </TableCell>
+        <TableCell>
+          <ActorCell event={event} member={member} onFilter={onFilterActor} />
+        </TableCell>
+        <TableCell>
+          <span className="audit-action" data-tone={actionTone(event.action)}>
+            <span className="audit-action__label">{actionLabel(event.action)}</span>
+            <code className="audit-action__code">{event.action}</code>
+          </span>
+        </TableCell>
+        <TableCell>
+          <span className="audit-target">
+            {section ? (
+              <Link to={organizationPath(orgSlug, section)} className="audit-target__name">
+                {targetName}
+              </Link>
+            ) : (
+              <span className="audit-target__name">{targetName}</span>
+            )}
+            <span className="audit-target__sub">
+              {TARGET_TYPE_LABEL[event.target.type] ?? event.target.type}
+              {event.target.id ? (
+                <button
+                  type="button"
+                  className="link-button mono"
+                  title="Show only events about this target"
+                  onClick={() => onFilterTarget(event.target.id ?? '')}
+                >
+                  {event.target.id}
+                </button>
+              ) : null}
+            </span>
+          </span>
+        </TableCell>
+        <TableCell mono muted className="audit-table__ip">
+          {event.ip ?? '—'}
+        </TableCell>
+      </TableRow>
+      {open ? (
+        <tr className="audit-detail-row" id={detailId}>
+          <td colSpan={6}>
+            <AuditChanges event={event} />
+          </td>
+        </tr>
+      ) : null}
+    </Fragment>
+  );
+}
+
+/** The before/after of one event: a diff for changes, the values for creations and deletions. */
+function AuditChanges({ event }: { event: AuditEvent }): ReactNode {
+  const rows = auditDiff(event.before, event.after);
+  const mode = event.before === null ? 'created' : event.after === null ? 'deleted' : 'changed';
+  return (
+    <div className="audit-detail">
+      <div className="audit-detail__changes">
+        {rows.length === 0 ? (
+          <p className="text-muted">No field values were recorded for this event.</p>
+        ) : (
+          <table className="diff-table">
+            <caption className="sr-only">Changed fields</caption>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                {mode === 'changed' ? (
+                  <>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
+                  </>
+                ) : (
+                  <th scope="col">{mode === 'created' ? 'Value' : 'Last value'}</th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.field} data-kind={row.kind}>
+                  <th scope="row">{fieldLabel(row.field)}</th>
+                  {mode === 'changed' ? (
+                    <>
+                      <td>
+                        <span className="diff-value diff-value--before">{formatAuditValue(row.before)}</span>
+                      </td>
+                      <td>
+                        <span className="diff-value diff-value--after">{formatAuditValue(row.after)}</span>
+                      </td>
+                    </>
+                  ) : (
+                    <td>
+                      <span className={`diff-value diff-value--${mode === 'created' ? 'after' : 'before'}`}>
+                        {formatAuditValue(mode === 'created' ? row.after : row.before)}
+                      </span>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <dl className="audit-detail__facts">
+        <div>
+          <dt>When</dt>
+          <dd>{formatInstant(event.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Event</dt>
+          <dd className="mono">{event.id}</dd>
+        </div>
+        {event.actor.id ? (
+          <div>
+            <dt>Actor ID</dt>
+            <dd className="mono">{event.actor.id}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>From IP</dt>
+          <dd className="mono">{event.ip ?? '—'}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+const SKELETON_WIDTHS = [60, 75, 50, 85, 65, 70, 55, 80];
+
+function AuditSkeletonRow({ index }: { index: number }): ReactNode {
+  const w = SKELETON_WIDTHS[index % SKELETON_WIDTHS.length] ?? 60;
+  return (
+    <tr className="skeleton-row">
+      <td className="audit-table__toggle-col">
+        <Skeleton width={14} height={14} />
+      </td>
+      <td>
+        <Skeleton width={80} height={12} />
+      </td>
+      <td>
+        <span className="actor">
+          <Skeleton width={28} height={28} radius={999} />
+          <span className="stack stack--xs">
+            <Skeleton width={w + 40} height={12} />
+            <Skeleton width={w + 70} height={10} />
+          </span>
+        </span>
+      </td>
+      <td>
+        <span className="stack stack--xs">
+          <Skeleton width={w + 60} height={12} />
+          <Skeleton width={80} height={10} />
+        </span>
+      </td>
+      <td>
+        <span className="stack stack--xs">
+          <Skeleton width={w + 30} height={12} />
+          <Skeleton width={140} height={10} />
+        </span>
+      </td>
+      <td>
+        <Skeleton width={80} height={12} />
+      </td>
+    </tr>
   );
 }

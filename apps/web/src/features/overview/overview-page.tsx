@@ -1,10 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Badge, Card, CardHeader, CopyButton } from '../../components';
 import { ArrowRightIcon, CheckIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
+import { trpc } from '../../lib/trpc';
+import { LoadError } from '../organization/load-error';
+import { orgAbilities } from '../organization/org-permissions';
 import { useCurrentOrganization } from '../organization/organization-context';
-import { formatDate, PLAN_LABEL, PLAN_TONE, ROLE_LABEL } from '../organization/organization-labels';
+import {
+  formatDate,
+  PLAN_LABEL,
+  PLAN_TONE,
+  planIncludesApiKeys,
+  ROLE_LABEL,
+} from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
+import { BusiestKeysCard, HeadroomCard, UsageOverviewSkeleton, UsageStats } from './usage-overview';
+import './overview.css';
 
 function verifySnippet(origin: string, prefix: string): string {
   return [
@@ -15,10 +27,81 @@ function verifySnippet(origin: string, prefix: string): string {
   ].join('\n');
 }
 
-/** The organization's home: its facts at a glance and the path from nothing to a verified key. */
+/**
+ * The organization's home. With keys: the last 24 hours at a glance (requests, busiest keys,
+ * plan-limit headroom, refreshed every 30 s). Without (or on a plan without keys): its facts
+ * and the path from nothing to a verified key.
+ */
 export function OverviewPage(): ReactNode {
   const { organization, user } = useCurrentOrganization();
   const firstName = user.displayName.split(' ')[0] ?? user.displayName;
+  const withKeys = planIncludesApiKeys(organization.plan);
+  const overview = useQuery({
+    ...trpc.usage.overview.queryOptions({ orgId: organization.id }),
+    enabled: withKeys,
+    refetchInterval: 30_000,
+  });
+
+  if (withKeys && overview.isPending) {
+    return (
+      <div className="stack stack--xl">
+        <Welcome firstName={firstName} text={`Here's how ${organization.name} is doing.`} />
+        <UsageOverviewSkeleton />
+      </div>
+    );
+  }
+
+  if (withKeys && overview.data && overview.data.keys.total > 0) {
+    return (
+      <div className="stack stack--xl">
+        <Welcome
+          firstName={firstName}
+          text={`Here's how the API keys of ${organization.name} did over the last 24 hours.`}
+        />
+        <UsageStats overview={overview.data} />
+        <div className="overview-grid">
+          <BusiestKeysCard overview={overview.data} orgSlug={organization.slug} />
+          <HeadroomCard
+            overview={overview.data}
+            orgSlug={organization.slug}
+            canChangePlan={orgAbilities(organization.role).changePlan}
+          />
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="stack stack--xl">
+      <Welcome
+        firstName={firstName}
+        text={`Here's how ${organization.name} is set up, and what to do next.`}
+      />
+      {overview.isError ? (
+        <LoadError
+          title="Usage could not be loaded"
+          error={overview.error}
+          onRetry={() => void overview.refetch()}
+          retrying={overview.isFetching}
+        />
+      ) : null}
+      <GettingStarted />
+    </div>
+  );
+}
+
+function Welcome({ firstName, text }: { firstName: string; text: string }): ReactNode {
+  return (
+    <div className="welcome">
+      <h2 className="welcome__title">Welcome, {firstName}</h2>
+      <p className="welcome__text">{text}</p>
+    </div>
+  );
+}
+
+/** An organization without keys yet: its facts and the checklist to a first verified request. */
+function GettingStarted(): ReactNode {
+  const { organization } = useCurrentOrganization();
   const snippet = verifySnippet(window.location.origin, organization.keyPrefix);
 
   const steps: Array<{ title: string; text: string; done: boolean; to?: string; cta?: string }> = [
@@ -50,12 +133,7 @@ export function OverviewPage(): ReactNode {
   const completed = steps.filter((step) => step.done).length;
 
   return (
-    <div className="stack stack--xl">
-      <div className="welcome">
-        <h2 className="welcome__title">Welcome, {firstName}</h2>
-        <p className="welcome__text">Here's how {organization.name} is set up, and what to do next.</p>
-      </div>
-
+    <>
       <dl className="stat-grid">
         <div className="stat">
           <dt className="stat__label">Plan</dt>
@@ -120,6 +198,6 @@ export function OverviewPage(): ReactNode {
           ))}
         </ol>
       </Card>
-    </div>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import {
+  BellIcon,
   HomeIcon,
   KeyIcon,
   LayersIcon,
@@ -12,6 +13,7 @@ import {
 import { ApiKeysPage } from '../api-keys/api-keys-page';
 import { AuditLogPage } from '../audit-log/audit-log-page';
 import { MembersPage } from '../members/members-page';
+import { NotificationsPage } from '../notifications/notifications-page';
 import { OverviewPage } from '../overview/overview-page';
 import { SecurityPage } from '../security/security-page';
 import { SettingsPage } from '../settings/settings-page';
@@ -29,6 +31,10 @@ export interface Section {
   group: 'build' | 'manage';
   /** The section also owns the paths below its segment (`keys/:keyId`) and routes them itself. */
   nested?: boolean;
+  /** Only org owners and admins see it in the nav (the page itself also says so to others). */
+  adminOnly?: boolean;
+  /** Reached from elsewhere (the notification bell), not listed in the nav. */
+  hidden?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -68,6 +74,7 @@ export const SECTIONS: readonly Section[] = [
     icon: <ScrollTextIcon size={16} />,
     render: () => <AuditLogPage />,
     group: 'manage',
+    adminOnly: true,
   },
   {
     segment: 'security',
@@ -75,6 +82,7 @@ export const SECTIONS: readonly Section[] = [
     icon: <ShieldIcon size={16} />,
     render: () => <SecurityPage />,
     group: 'manage',
+    adminOnly: true,
   },
   {
     segment: 'webhooks',
@@ -82,6 +90,8 @@ export const SECTIONS: readonly Section[] = [
     icon: <WebhookIcon size={16} />,
     render: () => <WebhooksPage />,
     group: 'manage',
+    nested: true,
+    adminOnly: true,
   },
   {
     segment: 'settings',
@@ -89,6 +99,14 @@ export const SECTIONS: readonly Section[] = [
     icon: <SettingsIcon size={16} />,
     render: () => <SettingsPage />,
     group: 'manage',
+  },
+  {
+    segment: 'notifications',
+    label: 'Notifications',
+    icon: <BellIcon size={16} />,
+    render: () => <NotificationsPage />,
+    group: 'manage',
+    hidden: true,
   },
 ];
 

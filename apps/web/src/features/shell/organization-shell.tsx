@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../../lib/document-title';
 import { Link, matchPath, useLocation } from '../../lib/router';
 import type { Me } from '../../lib/trpc';
 import { ApiKeyPasteWatcher } from '../api-keys/key-paste-watcher';
+import { NotificationBell } from '../notifications/notification-bell';
 import { OrganizationProvider } from '../organization/organization-context';
 import { ROLE_LABEL } from '../organization/organization-labels';
 import { organizationPath, rememberOrganization } from '../organization/organization-preference';
@@ -75,6 +76,7 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
               <h1 className="topbar__title">{section?.label ?? 'Page not found'}</h1>
             </div>
             <div className="topbar__actions">
+              <NotificationBell />
               <UserMenu user={me.user} />
             </div>
           </header>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { KeysmithWordmark } from '../../components';
 import { ArrowRightIcon, SparklesIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
+import { seesOrganizationMonitoring } from '../organization/monitoring-access';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { planIncludesApiKeys } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
@@ -24,7 +25,12 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }): ReactNode {
           <div key={group.id} className="sidebar__group">
             <p className="sidebar__group-label">{group.label}</p>
             <ul>
-              {SECTIONS.filter((section) => section.group === group.id).map((section) => (
+              {SECTIONS.filter(
+                (section) =>
+                  section.group === group.id &&
+                  !section.hidden &&
+                  (!section.adminOnly || seesOrganizationMonitoring(organization.role)),
+              ).map((section) => (
                 <li key={section.segment}>
                   <Link
                     to={organizationPath(organization.slug, section.segment)}

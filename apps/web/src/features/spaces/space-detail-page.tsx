@@ -17,13 +17,14 @@ import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { formatDate } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
+import { SpaceLogsTab } from '../usage/space-logs-tab';
 import { storeSpace } from './space-cache';
 import { SpaceLogo } from './space-logo';
 import { SpaceMembersTab } from './space-members-tab';
 import { SPACE_ROLE_LABEL, spaceAbilities } from './space-permissions';
 import { SpaceSettingsTab } from './space-settings-tab';
 
-export type SpaceTab = 'settings' | 'members';
+export type SpaceTab = 'settings' | 'members' | 'logs';
 
 /** One space: its header, an archived banner when it is, and the settings or members tab. */
 export function SpaceDetailPage({ spaceId, tab }: { spaceId: string; tab: SpaceTab }): ReactNode {
@@ -180,12 +181,21 @@ export function SpaceDetailPage({ spaceId, tab }: { spaceId: string; tab: SpaceT
         >
           Members <span className="tabs__count">{data.memberCount}</span>
         </Link>
+        <Link
+          to={`${basePath}/logs`}
+          className="tabs__tab"
+          aria-current={tab === 'logs' ? 'page' : undefined}
+        >
+          Logs
+        </Link>
       </nav>
 
       {tab === 'settings' ? (
         <SpaceSettingsTab space={data} abilities={abilities} />
-      ) : (
+      ) : tab === 'members' ? (
         <SpaceMembersTab space={data} abilities={abilities} />
+      ) : (
+        <SpaceLogsTab orgId={organization.id} orgSlug={organization.slug} spaceId={data.id} />
       )}
     </div>
   );

@@ -7,10 +7,13 @@ import './spaces.css';
 
 /**
  * The Spaces section: the list at `/o/:orgSlug/spaces`, one space's settings at
- * `…/spaces/:spaceId` and its members at `…/spaces/:spaceId/members`.
+ * `…/spaces/:spaceId`, its members at `…/spaces/:spaceId/members` and its request logs at
+ * `…/spaces/:spaceId/logs`.
  */
 export function SpacesPage(): ReactNode {
   const { pathname } = useLocation();
+  const logs = matchPath('/o/:orgSlug/spaces/:spaceId/logs', pathname);
+  if (logs?.spaceId) return <SpaceDetailPage key={logs.spaceId} spaceId={logs.spaceId} tab="logs" />;
   const members = matchPath('/o/:orgSlug/spaces/:spaceId/members', pathname);
   if (members?.spaceId)
     return <SpaceDetailPage key={members.spaceId} spaceId={members.spaceId} tab="members" />;

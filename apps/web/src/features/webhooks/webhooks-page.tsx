@@ -1,40 +1,265 @@
-import { type ReactNode, useId } from 'react';
-import { EmptyState } from '../../components';
-import { WebhookIcon } from '../../components/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type MouseEvent, type ReactNode, useId, useState } from 'react';
+import {
+  Badge,
+  Button,
+  ButtonLink,
+  EmptyState,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  useToast,
+} from '../../components';
+import { ChevronRightIcon, CompassIcon, PlusIcon, RefreshIcon, WebhookIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { Link, matchPath, navigate, useLocation } from '../../lib/router';
+import { trpc } from '../../lib/trpc';
+import { formatDay, formatInstant } from '../api-keys/key-display';
+import { seesOrganizationMonitoring } from '../organization/monitoring-access';
+import { useCurrentOrganization } from '../organization/organization-context';
+import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
+import { RestrictedSection } from '../shell/restricted-section';
+import { VerifySignaturesPanel } from './verify-signatures-panel';
+import { WebhookDetailPage } from './webhook-detail-page';
+import { displayUrl, WEBHOOK_EVENT_INFO, type WebhookEndpoint } from './webhook-display';
+import { type IssuedSecret, WebhookFormDialog } from './webhook-form-dialog';
+import { WebhookSecretDialog } from './webhook-secret-dialog';
+import './webhooks.css';
 
-/** The events of §7, in words (their wire names arrive with the webhooks API). */
-const EVENTS = [
-  'Key expiring in 30 days',
-  'Key expired',
-  'Key revoked',
-  'Quota exceeded',
-  'IP blocked',
-  'Key used from a new IP',
-];
+const DESCRIPTION = 'Send signed notifications to your systems when something happens to your keys.';
 
-/** Endpoints that receive signed notifications. */
+/**
+ * The Webhooks section: the endpoint list at `/o/:slug/webhooks` and one endpoint with its
+ * delivery log at `/o/:slug/webhooks/:endpointId`. Owners and admins.
+ */
 export function WebhooksPage(): ReactNode {
-  const eventsId = useId();
-  return (
-    <div className="stack stack--lg">
-      <PageIntro description="Send signed notifications to your systems when something happens to your keys." />
+  const { organization } = useCurrentOrganization();
+  const { pathname } = useLocation();
+  if (!seesOrganizationMonitoring(organization.role)) {
+    return (
+      <div className="stack stack--lg">
+        <PageIntro description={DESCRIPTION} />
+        <RestrictedSection what="Webhook endpoints" />
+      </div>
+    );
+  }
+  const detail = matchPath('/o/:orgSlug/webhooks/:endpointId', pathname);
+  if (detail?.endpointId) return <WebhookDetailPage key={detail.endpointId} endpointId={detail.endpointId} />;
+  if (!matchPath('/o/:orgSlug/webhooks', pathname)) {
+    return (
       <EmptyState
-        icon={<WebhookIcon size={22} />}
-        title="No webhook endpoints"
-        description="Registered HTTPS endpoints receive an HMAC-SHA256-signed request for each event, retried until they answer."
-      >
-        <p className="empty-state__caption" id={eventsId}>
-          Events you can subscribe to
-        </p>
-        <ul className="chip-row" aria-labelledby={eventsId}>
-          {EVENTS.map((event) => (
-            <li key={event} className="chip">
-              {event}
-            </li>
-          ))}
-        </ul>
-      </EmptyState>
+        icon={<CompassIcon size={22} />}
+        title="This page doesn't exist"
+        description="The link may be old or mistyped."
+        actions={
+          <ButtonLink to={organizationPath(organization.slug, 'webhooks')} variant="primary">
+            All endpoints
+          </ButtonLink>
+        }
+      />
+    );
+  }
+  return <WebhookList />;
+}
+
+function WebhookList(): ReactNode {
+  const { organization } = useCurrentOrganization();
+  const orgId = organization.id;
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const endpoints = useQuery(trpc.webhook.list.queryOptions({ orgId }));
+  const [creating, setCreating] = useState(false);
+  const [issued, setIssued] = useState<IssuedSecret | null>(null);
+  const eventsId = useId();
+
+  const addButton = (
+    <Button variant="primary" icon={<PlusIcon size={16} />} onClick={() => setCreating(true)}>
+      Add endpoint
+    </Button>
+  );
+  const empty = endpoints.isSuccess && endpoints.data.length === 0;
+
+  return (
+    <div className="stack stack--lg webhooks-page">
+      <PageIntro description={DESCRIPTION} actions={empty ? null : addButton} />
+
+      {endpoints.isError ? (
+        <TableContainer>
+          <EmptyState
+            variant="plain"
+            icon={<RefreshIcon size={22} />}
+            title="Couldn't load webhook endpoints"
+            description={describeError(endpoints.error).message}
+            actions={
+              <Button
+                variant="primary"
+                icon={<RefreshIcon size={16} />}
+                loading={endpoints.isFetching}
+                onClick={() => void endpoints.refetch()}
+              >
+                Try again
+              </Button>
+            }
+          />
+        </TableContainer>
+      ) : empty ? (
+        <EmptyState
+          icon={<WebhookIcon size={22} />}
+          title="No webhook endpoints"
+          description="Registered HTTPS endpoints receive an HMAC-SHA256-signed request for each event, retried with back-off for about a day until they answer."
+          actions={addButton}
+        >
+          <p className="empty-state__caption" id={eventsId}>
+            Events you can subscribe to
+          </p>
+          <ul className="chip-row" aria-labelledby={eventsId}>
+            {Object.values(WEBHOOK_EVENT_INFO).map((info) => (
+              <li key={info.label} className="chip">
+                {info.label}
+              </li>
+            ))}
+          </ul>
+        </EmptyState>
+      ) : (
+        <TableContainer aria-busy={endpoints.isPending || undefined}>
+          <Table caption="Webhook endpoints" className="webhooks-table table--flush">
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell>Endpoint</TableHeaderCell>
+                <TableHeaderCell>Events</TableHeaderCell>
+                <TableHeaderCell>Status</TableHeaderCell>
+                <TableHeaderCell>Secret</TableHeaderCell>
+                <TableHeaderCell>Added</TableHeaderCell>
+                <TableHeaderCell>
+                  <span className="sr-only">Open</span>
+                </TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {endpoints.data
+                ? endpoints.data.map((endpoint) => (
+                    <EndpointRow key={endpoint.id} endpoint={endpoint} orgSlug={organization.slug} />
+                  ))
+                : Array.from({ length: 2 }, (_, i) => (
+                    <tr key={i} className="skeleton-row">
+                      <td>
+                        <span className="stack stack--xs">
+                          <Skeleton width={260} height={13} />
+                          <Skeleton width={160} height={11} />
+                        </span>
+                      </td>
+                      <td>
+                        <Skeleton width={180} height={20} radius={6} />
+                      </td>
+                      <td>
+                        <Skeleton width={70} height={20} radius={999} />
+                      </td>
+                      <td>
+                        <Skeleton width={90} height={12} />
+                      </td>
+                      <td>
+                        <Skeleton width={80} height={12} />
+                      </td>
+                      <td />
+                    </tr>
+                  ))}
+            </TableBody>
+          </Table>
+          <p className="table-footnote">
+            Up to 16 endpoints per organization. Open one to see its delivery log.
+          </p>
+        </TableContainer>
+      )}
+
+      {endpoints.isSuccess ? (
+        <VerifySignaturesPanel key={empty ? 'empty' : 'list'} defaultOpen={empty} />
+      ) : null}
+
+      <WebhookFormDialog
+        mode="create"
+        open={creating}
+        orgId={orgId}
+        onClose={() => setCreating(false)}
+        onCreated={(result) => {
+          setCreating(false);
+          setIssued(result);
+          void queryClient.invalidateQueries(trpc.webhook.list.pathFilter());
+        }}
+      />
+      <WebhookSecretDialog
+        issued={issued}
+        rotated={false}
+        onClose={() => {
+          const endpoint = issued?.endpoint;
+          setIssued(null);
+          if (endpoint) {
+            toast({ title: 'Endpoint added', description: `Events go to ${displayUrl(endpoint.url)}.` });
+            navigate(organizationPath(organization.slug, `webhooks/${endpoint.id}`));
+          }
+        }}
+      />
     </div>
+  );
+}
+
+function EndpointRow({ endpoint, orgSlug }: { endpoint: WebhookEndpoint; orgSlug: string }): ReactNode {
+  const to = organizationPath(orgSlug, `webhooks/${endpoint.id}`);
+  const open = (event: MouseEvent<HTMLTableRowElement>) => {
+    const target = event.target;
+    if (target instanceof Element && target.closest('a, button')) return;
+    navigate(to);
+  };
+  const shown = endpoint.events.slice(0, 3);
+  return (
+    <TableRow interactive onClick={open}>
+      <TableCell className="webhooks-table__endpoint">
+        <Link to={to} className="webhooks-table__url" title={endpoint.url}>
+          {displayUrl(endpoint.url)}
+        </Link>
+        {endpoint.description ? (
+          <span className="webhooks-table__description">{endpoint.description}</span>
+        ) : null}
+      </TableCell>
+      <TableCell>
+        <span className="event-chips">
+          {shown.map((type) => (
+            <span key={type} className="chip chip--sm">
+              {WEBHOOK_EVENT_INFO[type].label}
+            </span>
+          ))}
+          {endpoint.events.length > shown.length ? (
+            <span className="chip chip--sm chip--more">+{endpoint.events.length - shown.length}</span>
+          ) : null}
+        </span>
+      </TableCell>
+      <TableCell>
+        {endpoint.active ? (
+          <Badge tone="success" dot>
+            Enabled
+          </Badge>
+        ) : (
+          <Badge tone="neutral" dot>
+            Disabled
+          </Badge>
+        )}
+      </TableCell>
+      <TableCell mono muted className="webhooks-table__secret">
+        {endpoint.secretHint}
+      </TableCell>
+      <TableCell muted>
+        <time dateTime={endpoint.createdAt} title={formatInstant(endpoint.createdAt)}>
+          {formatDay(endpoint.createdAt)}
+        </time>
+      </TableCell>
+      <TableCell align="end" className="webhooks-table__chevron">
+        <ChevronRightIcon size={16} />
+      </TableCell>
+    </TableRow>
   );
 }

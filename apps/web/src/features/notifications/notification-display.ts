@@ -1,0 +1,116 @@
+import type { RouterOutputs } from '../../lib/trpc';
+
+export type Notification = RouterOutputs['notification']['list']['data'][number];
+export type NotificationType = Notification['type'];
+
+export type NotificationTone = 'warning' | 'danger' | 'info' | 'neutral';
+
+export interface NotificationView {
+  title: string;
+  detail: string;
+  tone: NotificationTone;
+  /** Where to look: a path below the organization (`keys/key_…`, `security?tab=blocked`). */
+  section: string | null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+function day(iso: string, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone }).format(new Date(iso));
+}
+
+function clock(iso: string, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+const REVOKE_REASON: Record<string, string> = {
+  revoked: 'Revoked by hand. Calls with it answer 401 Revoked API Key.',
+  rolled: 'Replaced by a roll without grace period.',
+  roll_grace_ended: 'The grace period of its roll ended; the replacement key carries on.',
+};
+
+/**
+ * One notification (§7 event) in words, with where to go about it. The payload is the webhook's
+ * (`data`, snake_case); fields that are missing are left out rather than shown as "undefined".
+ */
+export function describeNotification(
+  notification: Pick<Notification, 'type' | 'data'>,
+  timeZone: string | undefined = undefined,
+): NotificationView {
+  const data = notification.data;
+  const keyId = text(data.key_id);
+  const name = text(data.key_name) ?? keyId ?? 'A key';
+  const keySection = keyId ? `keys/${keyId}` : null;
+  switch (notification.type) {
+    case 'key.expiring': {
+      const expires = text(data.expires_at);
+      return {
+        title: expires ? `${name} expires on ${day(expires, timeZone)}` : `${name} expires soon`,
+        detail: 'Extend its expiry or roll it before your consumers are cut off.',
+        tone: 'warning',
+        section: keySection,
+      };
+    }
+    case 'key.expired':
+      return {
+        title: `${name} expired`,
+        detail: 'Calls with it answer 401 Expired API Key.',
+        tone: 'danger',
+        section: keySection,
+      };
+    case 'key.quota_exceeded': {
+      const window = text(data.window) ?? 'a';
+      const limit = count(data.limit);
+      return {
+        title: `${name} ran out of its ${window} quota`,
+        detail: `${limit === null ? 'Its quota is used up' : `All ${numberFormat.format(limit)} credits are used`}; requests are refused until credits free up.`,
+        tone: 'warning',
+        section: keySection,
+      };
+    }
+    case 'key.revoked':
+      return {
+        title: `${name} was revoked`,
+        detail: REVOKE_REASON[text(data.reason) ?? ''] ?? 'Calls with it answer 401 Revoked API Key.',
+        tone: 'danger',
+        section: keySection,
+      };
+    case 'key.new_ip': {
+      const ip = text(data.ip);
+      return {
+        title: `${name} was used from a new IP`,
+        detail: ip
+          ? `First call from ${ip}. If you don't recognise it, revoke or roll the key.`
+          : 'A call came from an IP it never used.',
+        tone: 'info',
+        section: keySection,
+      };
+    }
+    case 'ip.blocked': {
+      const ip = text(data.ip) ?? 'An IP address';
+      const failures = count(data.failures);
+      const minutes = count(data.window_minutes);
+      const until = text(data.until);
+      const why =
+        failures === null
+          ? 'Too many failed attempts'
+          : `${numberFormat.format(failures)} failed attempts${minutes === null ? '' : ` in ${numberFormat.format(minutes)} minutes`}`;
+      return {
+        title: `${ip} was blocked`,
+        detail: until ? `${why}; blocked until ${clock(until, timeZone)}.` : `${why}.`,
+        tone: 'danger',
+        section: 'security?tab=blocked',
+      };
+    }
+    default:
+      return { title: notification.type, detail: '', tone: 'neutral', section: null };
+  }
+}

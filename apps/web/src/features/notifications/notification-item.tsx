@@ -1,0 +1,76 @@
+import type { ReactNode } from 'react';
+import {
+  AlertTriangleIcon,
+  BanIcon,
+  ClockIcon,
+  GaugeAlertIcon,
+  GlobeIcon,
+  InfoIcon,
+  XIcon,
+} from '../../components/icons';
+import { classNames } from '../../lib/class-names';
+import { Link } from '../../lib/router';
+import { RelativeTime } from '../api-keys/key-parts';
+import { organizationPath } from '../organization/organization-preference';
+import { describeNotification, type Notification, type NotificationType } from './notification-display';
+
+const ICON: Record<NotificationType, ReactNode> = {
+  'key.expiring': <ClockIcon size={16} />,
+  'key.expired': <AlertTriangleIcon size={16} />,
+  'key.quota_exceeded': <GaugeAlertIcon size={16} />,
+  'key.revoked': <XIcon size={16} />,
+  'key.new_ip': <GlobeIcon size={16} />,
+  'ip.blocked': <BanIcon size={16} />,
+};
+
+/** One notification: icon, sentence, detail and time; a link to the key (or screen) it is about. */
+export function NotificationItem({
+  notification,
+  orgSlug,
+  now,
+  unread,
+  onNavigate,
+}: {
+  notification: Notification;
+  orgSlug: string;
+  now: number;
+  unread: boolean;
+  onNavigate?: () => void;
+}): ReactNode {
+  const view = describeNotification(notification);
+  const body = (
+    <>
+      <span className={`notification__icon notification__icon--${view.tone}`} aria-hidden="true">
+        {ICON[notification.type] ?? <InfoIcon size={16} />}
+      </span>
+      <span className="notification__body">
+        <span className="notification__title">
+          {view.title}
+          {unread ? <span className="sr-only"> (new)</span> : null}
+        </span>
+        {view.detail ? <span className="notification__detail">{view.detail}</span> : null}
+        <span className="notification__meta">
+          <RelativeTime iso={notification.createdAt} now={now} />
+          <span aria-hidden="true">·</span>
+          <code>{notification.type}</code>
+        </span>
+      </span>
+      {unread ? <span className="notification__dot" aria-hidden="true" /> : null}
+    </>
+  );
+  const className = classNames('notification', unread && 'is-unread');
+  return view.section ? (
+    <Link
+      to={organizationPath(orgSlug, view.section)}
+      className={className}
+      onClick={onNavigate}
+      data-type={notification.type}
+    >
+      {body}
+    </Link>
+  ) : (
+    <div className={className} data-type={notification.type}>
+      {body}
+    </div>
+  );
+}

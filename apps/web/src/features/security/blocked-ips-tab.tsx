@@ -1,0 +1,168 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import {
+  Button,
+  ConfirmDialog,
+  EmptyState,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  useToast,
+} from '../../components';
+import { RefreshIcon, ShieldIcon, UndoIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { Link } from '../../lib/router';
+import { type RouterOutputs, trpc } from '../../lib/trpc';
+import { formatCount, formatInstant } from '../api-keys/key-display';
+import { RelativeTime, useNow } from '../api-keys/key-parts';
+import { organizationPath } from '../organization/organization-preference';
+
+type BlockedIp = RouterOutputs['security']['blockedIps']['items'][number];
+
+/**
+ * IPs blocked right now after too many failed attempts with this organization's keys, with an
+ * Unblock action (confirmed; the server records it in the audit log and as a security event).
+ */
+export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: string }): ReactNode {
+  const clock = useNow(10_000);
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const blocked = useQuery({ ...trpc.security.blockedIps.queryOptions({ orgId }), refetchInterval: 30_000 });
+  const unblock = useMutation(trpc.security.unblockIp.mutationOptions());
+  const [confirming, setConfirming] = useState<BlockedIp | null>(null);
+  const now = Math.max(clock, blocked.dataUpdatedAt);
+  // Blocks run out by themselves: hide those whose end has passed since the last read.
+  const items = (blocked.data?.items ?? []).filter((item) => new Date(item.until).getTime() > now);
+
+  const doUnblock = async (ip: string) => {
+    await unblock.mutateAsync({ orgId, ip });
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.security.blockedIps.pathFilter()),
+      queryClient.invalidateQueries(trpc.security.list.pathFilter()),
+    ]);
+    toast({
+      title: `${ip} is unblocked`,
+      description: 'Its requests are accepted again. The unblock is in the audit log.',
+    });
+  };
+
+  if (blocked.isError && !blocked.data) {
+    return (
+      <TableContainer>
+        <EmptyState
+          variant="plain"
+          icon={<RefreshIcon size={22} />}
+          title="Couldn't load blocked IPs"
+          description={describeError(blocked.error).message}
+          actions={
+            <Button variant="primary" onClick={() => void blocked.refetch()} loading={blocked.isFetching}>
+              Try again
+            </Button>
+          }
+        />
+      </TableContainer>
+    );
+  }
+
+  if (blocked.isSuccess && items.length === 0) {
+    return (
+      <EmptyState
+        tone="success"
+        icon={<ShieldIcon size={22} />}
+        title="No blocked IPs"
+        description="An IP that sends 20 invalid or missing keys within 5 minutes is blocked for 15 minutes. Blocks caused by your keys are listed here while they last, with an Unblock action."
+      />
+    );
+  }
+
+  return (
+    <>
+      <TableContainer aria-busy={blocked.isPending || undefined}>
+        <Table caption="Blocked IPs" className="table--flush">
+          <TableHead>
+            <TableRow>
+              <TableHeaderCell>IP address</TableHeaderCell>
+              <TableHeaderCell>Blocked</TableHeaderCell>
+              <TableHeaderCell>Unblocks</TableHeaderCell>
+              <TableHeaderCell align="end">Failures</TableHeaderCell>
+              <TableHeaderCell>Key named</TableHeaderCell>
+              <TableHeaderCell align="end">
+                <span className="sr-only">Actions</span>
+              </TableHeaderCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {blocked.data
+              ? items.map((item) => (
+                  <TableRow key={item.ip}>
+                    <TableCell mono>
+                      <span className="blocked-ip">
+                        <span className="blocked-ip__dot" aria-hidden="true" />
+                        {item.ip}
+                      </span>
+                    </TableCell>
+                    <TableCell muted>
+                      <RelativeTime iso={item.blockedAt} now={now} />
+                    </TableCell>
+                    <TableCell>
+                      <span title={formatInstant(item.until)}>
+                        <RelativeTime iso={item.until} now={now} />
+                      </span>
+                    </TableCell>
+                    <TableCell align="end" className="tabular">
+                      {item.failures === null ? '—' : formatCount(item.failures)}
+                    </TableCell>
+                    <TableCell>
+                      {item.keyId ? (
+                        <Link to={organizationPath(orgSlug, `keys/${item.keyId}`)} className="mono">
+                          {item.keyId}
+                        </Link>
+                      ) : (
+                        <span
+                          className="text-faint"
+                          title="The failing requests named no key of this organization"
+                        >
+                          None (made-up keys)
+                        </span>
+                      )}
+                    </TableCell>
+                    <TableCell align="end">
+                      <Button size="sm" icon={<UndoIcon size={14} />} onClick={() => setConfirming(item)}>
+                        Unblock
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                ))
+              : Array.from({ length: 2 }, (_, i) => (
+                  <tr key={i} className="skeleton-row">
+                    {[120, 80, 80, 30, 140, 70].map((w, j) => (
+                      <td key={j}>
+                        <Skeleton width={w} height={12} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+          </TableBody>
+        </Table>
+        <p className="table-footnote">
+          Blocks end by themselves. Unblock an IP you trust (a misconfigured backend you have fixed, say) to
+          accept its requests at once.
+        </p>
+      </TableContainer>
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={`Unblock ${confirming?.ip ?? ''}?`}
+        description="Requests from this IP are accepted again at once, on every API node. If it keeps failing it is blocked again. The unblock is recorded in the audit log with your name."
+        confirmLabel="Unblock IP"
+        tone="primary"
+        onConfirm={() => (confirming ? doUnblock(confirming.ip) : undefined)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * How security events read (§6): one sentence per event built from its kind and details, and
+ * the tabs of the security screen. Pure, so the wording is tested.
+ */
+
+export const SECURITY_TABS = ['activity', 'quota', 'new-ips', 'failed-auth', 'blocked'] as const;
+export type SecurityTab = (typeof SECURITY_TABS)[number];
+
+export const SECURITY_TAB_LABEL: Record<SecurityTab, string> = {
+  activity: 'Activity',
+  quota: 'Quota exceeded',
+  'new-ips': 'New IPs',
+  'failed-auth': 'Failed auth',
+  blocked: 'Blocked IPs',
+};
+
+export function parseSecurityTab(value: string | null): SecurityTab {
+  return (SECURITY_TABS as readonly string[]).includes(value ?? '') ? (value as SecurityTab) : 'activity';
+}
+
+/** The parts of a security event the sentence needs (`security.list` items). */
+export interface SecurityEventLike {
+  kind: string;
+  ip: string | null;
+  keyId: string | null;
+  keyName: string | null;
+  details: Record<string, unknown>;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+export type SecurityTone = 'warning' | 'danger' | 'info' | 'success';
+
+export interface SecuritySentence {
+  title: string;
+  tone: SecurityTone;
+}
+
+/** The key an event is about, by name when it still has one. */
+export function eventKeyName(event: SecurityEventLike): string {
+  return event.keyName ?? text(event.details.key_name) ?? event.keyId ?? 'A key';
+}
+
+/** One line saying what happened. */
+export function describeSecurityEvent(event: SecurityEventLike): SecuritySentence {
+  const ip = event.ip ?? 'An IP address';
+  switch (event.kind) {
+    case 'quota_exceeded': {
+      const window = text(event.details.window) ?? 'a';
+      const limit = count(event.details.limit);
+      return {
+        title: `${eventKeyName(event)} ran out of its ${window} quota${limit === null ? '' : ` of ${numberFormat.format(limit)}`}`,
+        tone: 'warning',
+      };
+    }
+    case 'new_ip':
+      return { title: `${eventKeyName(event)} was used from a new IP, ${ip}`, tone: 'info' };
+    case 'ip_blocked': {
+      const failures = count(event.details.failures);
+      const minutes = count(event.details.window_minutes);
+      const after =
+        failures === null
+          ? 'after repeated failed attempts'
+          : `after ${numberFormat.format(failures)} failed attempts${minutes === null ? '' : ` in ${numberFormat.format(minutes)} minutes`}`;
+      return { title: `${ip} was blocked ${after}`, tone: 'danger' };
+    }
+    case 'ip_unblocked': {
+      const by = text(event.details.by);
+      return { title: `${ip} was unblocked${by ? ` by ${by}` : ''}`, tone: 'success' };
+    }
+    case 'failed_auth':
+      return { title: `Failed authentication from ${ip}`, tone: 'danger' };
+    default:
+      return { title: event.kind, tone: 'info' };
+  }
+}

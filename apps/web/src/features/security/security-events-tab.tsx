@@ -1,0 +1,279 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import {
+  Badge,
+  Button,
+  EmptyState,
+  LoadMoreFooter,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+} from '../../components';
+import {
+  BanIcon,
+  GaugeAlertIcon,
+  GlobeIcon,
+  RefreshIcon,
+  ShieldIcon,
+  UndoIcon,
+} from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
+import { Link } from '../../lib/router';
+import { type RouterOutputs, trpc } from '../../lib/trpc';
+import { formatCount, formatInstant, QUOTA_WINDOW_LABEL } from '../api-keys/key-display';
+import { RelativeTime, useNow } from '../api-keys/key-parts';
+import { organizationPath } from '../organization/organization-preference';
+import { describeSecurityEvent, eventKeyName, type SecurityTab } from './security-display';
+
+type SecurityEvent = RouterOutputs['security']['list']['items'][number];
+type EventKind = SecurityEvent['kind'];
+
+const KIND_OF_TAB: Partial<Record<SecurityTab, EventKind>> = { quota: 'quota_exceeded', 'new-ips': 'new_ip' };
+
+const KIND_ICON: Record<EventKind, ReactNode> = {
+  quota_exceeded: <GaugeAlertIcon size={16} />,
+  new_ip: <GlobeIcon size={16} />,
+  ip_blocked: <BanIcon size={16} />,
+  ip_unblocked: <UndoIcon size={16} />,
+  failed_auth: <ShieldIcon size={16} />,
+};
+
+function isQuotaWindow(value: unknown): value is keyof typeof QUOTA_WINDOW_LABEL {
+  return typeof value === 'string' && value in QUOTA_WINDOW_LABEL;
+}
+
+/** Security events from `security.list`: all of them as a timeline, or one kind as a table. */
+export function SecurityEventsTab({
+  orgId,
+  orgSlug,
+  tab,
+}: {
+  orgId: string;
+  orgSlug: string;
+  tab: 'activity' | 'quota' | 'new-ips';
+}): ReactNode {
+  const clock = useNow();
+  const kind = KIND_OF_TAB[tab];
+  const events = useInfiniteQuery({
+    ...trpc.security.list.infiniteQueryOptions(
+      { orgId, limit: 30, ...(kind ? { kind } : {}) },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+    refetchInterval: 30_000,
+  });
+  const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const now = Math.max(clock, events.dataUpdatedAt);
+
+  if (events.isError && !events.data) {
+    return (
+      <TableContainer>
+        <EmptyState
+          variant="plain"
+          icon={<RefreshIcon size={22} />}
+          title="Couldn't load security events"
+          description={describeError(events.error).message}
+          actions={
+            <Button
+              variant="primary"
+              icon={<RefreshIcon size={16} />}
+              loading={events.isFetching}
+              onClick={() => void events.refetch()}
+            >
+              Try again
+            </Button>
+          }
+        />
+      </TableContainer>
+    );
+  }
+
+  if (events.isSuccess && rows.length === 0) {
+    return tab === 'quota' ? (
+      <EmptyState
+        tone="success"
+        icon={<GaugeAlertIcon size={22} />}
+        title="No key has run out of quota"
+        description="When a request is refused because a quota window is full, it is recorded here (at most once an hour per key and window), and a key.quota_exceeded notification goes out."
+      />
+    ) : tab === 'new-ips' ? (
+      <EmptyState
+        tone="success"
+        icon={<GlobeIcon size={22} />}
+        title="No keys used from new IPs"
+        description="When a key that has been used before is used from an IP address it never used, it is listed here. A key's very first IP is not an event."
+      />
+    ) : (
+      <EmptyState
+        tone="success"
+        icon={<ShieldIcon size={22} />}
+        title="All quiet"
+        description="No security events so far. Failed authentication, blocked IP addresses, exceeded quotas and keys used from new IPs will be listed here."
+      />
+    );
+  }
+
+  const footer = events.data ? (
+    <LoadMoreFooter
+      shown={rows.length}
+      noun={['event', 'events']}
+      hasMore={events.hasNextPage}
+      loading={events.isFetchingNextPage}
+      onLoadMore={() => void events.fetchNextPage()}
+    />
+  ) : null;
+
+  const keyLink = (event: SecurityEvent) =>
+    event.keyId ? (
+      <Link to={organizationPath(orgSlug, `keys/${event.keyId}`)} className="security-key-link">
+        {eventKeyName(event)}
+      </Link>
+    ) : (
+      <span className="text-faint">—</span>
+    );
+
+  if (tab === 'activity') {
+    return (
+      <div className="card security-timeline" aria-busy={events.isPending || undefined}>
+        <ol className="timeline">
+          {events.data
+            ? rows.map((event) => {
+                const sentence = describeSecurityEvent(event);
+                return (
+                  <li key={event.id} className="timeline__item" data-kind={event.kind}>
+                    <span className={`timeline__icon timeline__icon--${sentence.tone}`} aria-hidden="true">
+                      {KIND_ICON[event.kind]}
+                    </span>
+                    <div className="timeline__body">
+                      <p className="timeline__title">{sentence.title}</p>
+                      <p className="timeline__meta">
+                        <RelativeTime iso={event.createdAt} now={now} />
+                        {event.keyId ? (
+                          <>
+                            <span aria-hidden="true">·</span>
+                            <Link to={organizationPath(orgSlug, `keys/${event.keyId}`)}>View key</Link>
+                          </>
+                        ) : null}
+                        {event.kind === 'ip_blocked' && typeof event.details.until === 'string' ? (
+                          <>
+                            <span aria-hidden="true">·</span>
+                            <span>until {formatInstant(event.details.until)}</span>
+                          </>
+                        ) : null}
+                        {event.ip && event.kind !== 'new_ip' && !event.kind.startsWith('ip_') ? (
+                          <>
+                            <span aria-hidden="true">·</span>
+                            <span className="mono">{event.ip}</span>
+                          </>
+                        ) : null}
+                      </p>
+                    </div>
+                  </li>
+                );
+              })
+            : Array.from({ length: 5 }, (_, i) => (
+                <li key={i} className="timeline__item">
+                  <Skeleton width={32} height={32} radius={999} />
+                  <span className="stack stack--xs" style={{ flex: 1 }}>
+                    <Skeleton width={`${45 + ((i * 13) % 30)}%`} height={13} />
+                    <Skeleton width={140} height={11} />
+                  </span>
+                </li>
+              ))}
+        </ol>
+        {footer}
+      </div>
+    );
+  }
+
+  return (
+    <TableContainer aria-busy={events.isPending || undefined}>
+      <Table
+        caption={tab === 'quota' ? 'Quota exceeded events' : 'Keys used from new IPs'}
+        className="table--flush"
+      >
+        <TableHead>
+          <TableRow>
+            <TableHeaderCell>When</TableHeaderCell>
+            <TableHeaderCell>Key</TableHeaderCell>
+            {tab === 'quota' ? (
+              <>
+                <TableHeaderCell>Window</TableHeaderCell>
+                <TableHeaderCell align="end">Quota</TableHeaderCell>
+                <TableHeaderCell>Refused caller</TableHeaderCell>
+              </>
+            ) : (
+              <>
+                <TableHeaderCell>New IP</TableHeaderCell>
+                <TableHeaderCell>First seen</TableHeaderCell>
+              </>
+            )}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {events.data
+            ? rows.map((event) => (
+                <TableRow key={event.id}>
+                  <TableCell className="security-when">
+                    <RelativeTime iso={event.createdAt} now={now} />
+                  </TableCell>
+                  <TableCell>{keyLink(event)}</TableCell>
+                  {tab === 'quota' ? (
+                    <>
+                      <TableCell>
+                        <Badge tone="warning">
+                          {isQuotaWindow(event.details.window)
+                            ? QUOTA_WINDOW_LABEL[event.details.window]
+                            : String(event.details.window ?? '—')}
+                        </Badge>
+                      </TableCell>
+                      <TableCell align="end" className="tabular">
+                        {typeof event.details.limit === 'number' ? formatCount(event.details.limit) : '—'}
+                      </TableCell>
+                      <TableCell mono muted>
+                        {event.ip ?? '—'}
+                      </TableCell>
+                    </>
+                  ) : (
+                    <>
+                      <TableCell mono>{event.ip ?? '—'}</TableCell>
+                      <TableCell muted>
+                        {typeof event.details.first_seen_at === 'string'
+                          ? formatInstant(event.details.first_seen_at)
+                          : '—'}
+                      </TableCell>
+                    </>
+                  )}
+                </TableRow>
+              ))
+            : Array.from({ length: 4 }, (_, i) => (
+                <tr key={i} className="skeleton-row">
+                  <td>
+                    <Skeleton width={90} height={12} />
+                  </td>
+                  <td>
+                    <Skeleton width={140} height={12} />
+                  </td>
+                  <td>
+                    <Skeleton width={70} height={20} radius={999} />
+                  </td>
+                  <td>
+                    <Skeleton width={50} height={12} />
+                  </td>
+                  {tab === 'quota' ? (
+                    <td>
+                      <Skeleton width={90} height={12} />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+        </TableBody>
+      </Table>
+      {footer}
+    </TableContainer>
+  );
+}

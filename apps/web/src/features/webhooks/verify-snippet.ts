@@ -1,0 +1,86 @@
+/**
+ * The signature-verification snippets of docs/webhooks.md, shown in the "Verify signatures"
+ * panel. verify-snippet.test.ts checks that each is in the doc word for word, and that the
+ * Node function is the one the API's test suite runs (verify-signature.example.ts), so the
+ * panel never drifts from what is documented and tested.
+ */
+
+export const NODE_VERIFY_SNIPPET = [
+  "import { createHmac, timingSafeEqual } from 'node:crypto';",
+  '',
+  '/**',
+  ' * Verifies a Keysmith webhook request.',
+  ' *',
+  ' * - `rawBody`: the request body exactly as received, before any JSON parsing.',
+  ' * - `header`: the `Keysmith-Signature` header, `t=<unix seconds>,v1=<hex HMAC-SHA256>`',
+  ' *   (more than one `v1` while a secret is being rotated).',
+  " * - `secret`: the endpoint's signing secret, `whsec_\u2026`, used as the HMAC key as is.",
+  ' *',
+  ' * Requests signed more than `toleranceSeconds` ago (or ahead) are refused, so a captured',
+  ' * request cannot be replayed later.',
+  ' */',
+  'export function verifyKeysmithSignature(',
+  '  rawBody: string | Buffer,',
+  '  header: string | undefined,',
+  '  secret: string,',
+  '  toleranceSeconds = 300,',
+  '  nowSeconds = Math.floor(Date.now() / 1000),',
+  '): boolean {',
+  '  if (!header) return false;',
+  '  let timestamp: string | undefined;',
+  '  const signatures: Buffer[] = [];',
+  "  for (const part of header.split(',')) {",
+  "    const [key, value] = part.trim().split('=');",
+  "    if (key === 't' && value && /^\\d+$/.test(value)) timestamp = value;",
+  "    if (key === 'v1' && value && /^[0-9a-f]{64}$/.test(value)) signatures.push(Buffer.from(value, 'hex'));",
+  '  }',
+  '  if (timestamp === undefined || Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return false;',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: source text shown to users, not a template
+  "  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();",
+  '  return signatures.some((signature) => timingSafeEqual(signature, expected));',
+  '}',
+].join('\n');
+
+export const NODE_RECEIVER_SNIPPET = [
+  "import { createServer } from 'node:http';",
+  '',
+  'createServer((req, res) => {',
+  '  const chunks: Buffer[] = [];',
+  "  req.on('data', (chunk: Buffer) => chunks.push(chunk));",
+  "  req.on('end', () => {",
+  '    const body = Buffer.concat(chunks);',
+  "    const header = req.headers['keysmith-signature'];",
+  "    if (!verifyKeysmithSignature(body, typeof header === 'string' ? header : undefined, process.env.KEYSMITH_WEBHOOK_SECRET ?? '')) {",
+  "      res.writeHead(400).end('bad signature');",
+  '      return;',
+  '    }',
+  "    const event = JSON.parse(body.toString('utf8'));",
+  '    // \u2026 handle event.type, de-duplicating by event.id \u2026',
+  '    res.writeHead(204).end();',
+  '  });',
+  '}).listen(8080);',
+].join('\n');
+
+export const PYTHON_VERIFY_SNIPPET = [
+  'import hashlib',
+  'import hmac',
+  'import time',
+  '',
+  '',
+  'def verify_keysmith_signature(raw_body: bytes, header: str | None, secret: str, tolerance_seconds: int = 300) -> bool:',
+  '    """raw_body: the request body as received; header: Keysmith-Signature; secret: whsec_..."""',
+  '    if not header:',
+  '        return False',
+  '    timestamp = None',
+  '    signatures = []',
+  '    for part in header.split(","):',
+  '        key, _, value = part.strip().partition("=")',
+  '        if key == "t" and value.isdigit():',
+  '            timestamp = value',
+  '        elif key == "v1" and len(value) == 64:',
+  '            signatures.append(value)',
+  '    if timestamp is None or abs(time.time() - int(timestamp)) > tolerance_seconds:',
+  '        return False',
+  '    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + raw_body, hashlib.sha256).hexdigest()',
+  '    return any(hmac.compare_digest(expected, signature) for signature in signatures)',
+].join('\n');
