@@ -244,6 +244,18 @@ describe('monitoring in the admin', () => {
     expect(answers.slice(3).map((a) => a.code)).toEqual(['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
   });
 
+  it('shows the exhausted quota in the keys table', async () => {
+    await page.goto(`${org}/keys`);
+    const row = page.locator('tbody tr').filter({ hasText: 'Quota probe' });
+    await row.waitFor();
+    const meter = row.getByRole('meter', { name: 'daily quota used' });
+    await expect.poll(() => meter.getAttribute('aria-valuenow'), POLL).toBe('3');
+    expect(await meter.getAttribute('aria-valuemax')).toBe('3');
+    expect(await row.textContent()).toContain('3 / 3');
+    expect(await row.textContent()).not.toContain('Never');
+    await screenshot(page, 'monitoring-05b-keys-table-quota');
+  });
+
   it('shows the quota-exceeded event on the security screen', async () => {
     await eventually(async () => {
       await page.goto(`${org}/security?tab=quota`);

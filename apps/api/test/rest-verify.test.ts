@@ -224,6 +224,20 @@ describe('POST /v1/keys/verify', () => {
     expect(row.lastUsedIp).toBe('192.0.2.45');
   });
 
+  it('shows the same per-window usage in the admin list and detail', async () => {
+    const { key, record } = await makeKey({ quotas: { daily: 5, monthly: 50 } });
+    await verify({ key, cost: 2 });
+    await verify({ key, cost: 1 });
+    await verify({ key, cost: 9 }); // refused: no credits
+    const c = await app.caller(fx.owner.cookie);
+    const listed = (await c.key.list({ orgId: fx.orgId, search: record.name })).data[0];
+    expect(listed?.usage).toEqual({ total: 3, daily: 3, weekly: 3, monthly: 3 });
+    expect((await c.key.byId({ orgId: fx.orgId, keyId: record.id })).usage.daily).toBe(3);
+    expect((await verify({ key, cost: 0 })).body).toMatchObject({
+      quotas: { daily: { used: 3, remaining: 2 } },
+    });
+  });
+
   it('treats keys of another organization as invalid', async () => {
     const other = await createOrgFixture(app);
     const c = await app.caller(other.owner.cookie);

@@ -6,4 +6,17 @@ import { Migration20261122084141_request_log_retention } from './Migration202611
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
 
-export const migrationsList = [{ name: 'Migration20261122081712_init', class: Migration20261122081712_init }, { name: 'Migration20261122081829_key_lifetime', class: Migration20261122081829_key_lifetime }, { name: 'Migration20261122083703_notifications', class: Migration20261122083703_notifications }, { name: 'Migration20261122084141_request_log_retention', class: Migration20261122084141_request_log_retention }, { name: 'Migration20261122084220_webhook_secret_rotation', class: Migration20261122084220_webhook_secret_rotation }, { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index }];
+export const migrationsList = [
+  { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
+  { name: 'Migration20261122081829_key_lifetime', class: Migration20261122081829_key_lifetime },
+  { name: 'Migration20261122083703_notifications', class: Migration20261122083703_notifications },
+  {
+    name: 'Migration20261122084141_request_log_retention',
+    class: Migration20261122084141_request_log_retention,
+  },
+  {
+    name: 'Migration20261122084220_webhook_secret_rotation',
+    class: Migration20261122084220_webhook_secret_rotation,
+  },
+  { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index },
+];

@@ -149,6 +149,11 @@ export const ZApiKeySchema = z.object({
   lastUsedIp: z.string().nullable(),
   /** Whether any request was ever logged for the key (then it can no longer be deleted). */
   used: z.boolean(),
+  /**
+   * Credits used in each rolling window now, by the domain's bucket rule (what the API
+   * enforces), whether or not a quota is configured for that window.
+   */
+  usage: z.object({ total: z.number(), daily: z.number(), weekly: z.number(), monthly: z.number() }),
 });
 export type TApiKeyDto = z.infer<typeof ZApiKeySchema>;
 

@@ -6,6 +6,7 @@ import {
   normalizeScopeCatalog,
   PLAN_LIMITS,
   type Plan,
+  QUOTA_WINDOWS,
   scopesOutsideCatalog,
 } from '@keysmith/domain';
 import { type FilterQuery, LockMode, QueryOrder } from '@mikro-orm/core';
@@ -77,7 +78,10 @@ function iso(date: Date | null | undefined): string | null {
 }
 
 /** The admin's view of a key; `used` says whether any request was ever seen for it. */
-export function toKeyDto(key: ApiKey, used: boolean, now: Date): TApiKeyDto {
+export type TWindowUsage = TApiKeyDto['usage'];
+const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
+
+export function toKeyDto(key: ApiKey, used: boolean, now: Date, usage: TWindowUsage = NO_USAGE): TApiKeyDto {
   const space = key.space;
   const owner = key.ownerUser ?? null;
   return {
@@ -125,7 +129,48 @@ export function toKeyDto(key: ApiKey, used: boolean, now: Date): TApiKeyDto {
     lastUsedAt: iso(key.lastUsedAt),
     lastUsedIp: key.lastUsedIp ?? null,
     used,
+    usage,
   };
+}
+
+/**
+ * Credits each key used per rolling window, summed in the database from its persisted
+ * buckets with the domain's rule (a bucket counts while `start + bucketMs > now - duration`),
+ * so the list shows what verification enforces. Callers flush pending usage first.
+ */
+export async function windowUsage(em: Em, keyIds: string[], now: Date): Promise<Map<string, TWindowUsage>> {
+  const result = new Map<string, TWindowUsage>();
+  if (keyIds.length === 0) return result;
+  const since = (window: 'daily' | 'weekly' | 'monthly') => {
+    const spec = QUOTA_WINDOWS[window];
+    return new Date(now.getTime() - spec.durationMs - spec.bucketMs);
+  };
+  const rows: {
+    key_id: string;
+    total: string | null;
+    daily: string | null;
+    weekly: string | null;
+    monthly: string | null;
+  }[] = await em.getConnection().execute(
+    `select key_id,
+              sum(credits) filter (where granularity = 'total') as total,
+              sum(credits) filter (where granularity = 'minute' and bucket_start > ?) as daily,
+              sum(credits) filter (where granularity = 'hour' and bucket_start > ?) as weekly,
+              sum(credits) filter (where granularity = 'hour' and bucket_start > ?) as monthly
+         from usage_buckets
+        where key_id = any(?::text[]) and (granularity = 'total' or bucket_start > ?)
+        group by key_id`,
+    [since('daily'), since('weekly'), since('monthly'), pgTextArray(keyIds), since('monthly')],
+  );
+  for (const row of rows) {
+    result.set(row.key_id, {
+      total: Number(row.total ?? 0),
+      daily: Number(row.daily ?? 0),
+      weekly: Number(row.weekly ?? 0),
+      monthly: Number(row.monthly ?? 0),
+    });
+  }
+  return result;
 }
 
 /** Key ids among `ids` that have at least one request log row. */
@@ -378,8 +423,13 @@ export async function listKeys(
     ctx.em,
     rows.filter((k) => !k.lastUsedAt).map((k) => k.id),
   );
+  const usage = await windowUsage(
+    ctx.em,
+    rows.map((k) => k.id),
+    now,
+  );
   return {
-    data: rows.map((k) => toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now)),
+    data: rows.map((k) => toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now, usage.get(k.id))),
     page: input.page,
     perPage: input.perPage,
     total,
@@ -388,8 +438,10 @@ export async function listKeys(
 
 export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
   const key = await loadVisibleKey(ctx, keyId);
+  const now = ctx.now ?? new Date();
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
-  return toKeyDto(key, used, ctx.now ?? new Date());
+  const usage = await windowUsage(ctx.em, [key.id], now);
+  return toKeyDto(key, used, now, usage.get(key.id));
 }
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */

@@ -46,6 +46,7 @@ function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
     lastUsedAt: null,
     lastUsedIp: null,
     used: false,
+    usage: { total: 0, daily: 0, weekly: 0, monthly: 0 },
     ...overrides,
   };
 }

@@ -96,24 +96,45 @@ export function OwnerLabel({ record }: { record: Pick<KeyRecord, 'owner' | 'owne
 }
 
 /**
- * The table's quota column: the tightest configured window as "— / 1,000 daily" and a bar.
- * Usage per window is not loaded for the list, so the bar shows the limit only ("—" used).
+ * The table's quota column: the tightest configured window — the one closest to its limit —
+ * as "640 / 1,000 daily" with a bar that turns amber from 80% and red when exhausted. The
+ * numbers are the server's per-window usage, counted by the rule verification enforces.
  */
-export function QuotaCell({ quotas }: { quotas: KeyRecord['quotas'] }): ReactNode {
+export function QuotaCell({
+  quotas,
+  usage,
+}: {
+  quotas: KeyRecord['quotas'];
+  usage: KeyRecord['usage'];
+}): ReactNode {
   const configured = configuredQuotas(quotas);
-  const first = configured[0];
-  if (!first) return <span className="text-faint">Unlimited</span>;
-  const others = configured.slice(1);
-  const title = configured.map((q) => `${formatCount(q.limit)} ${q.window}`).join(' · ');
+  if (configured.length === 0) return <span className="text-faint">Unlimited</span>;
+  const tightest = configured.reduce((a, b) =>
+    usage[b.window] / b.limit > usage[a.window] / a.limit ? b : a,
+  );
+  const used = usage[tightest.window];
+  const ratio = Math.min(1, used / tightest.limit);
+  const others = configured.length - 1;
+  const title = configured
+    .map((q) => `${formatCount(usage[q.window])} of ${formatCount(q.limit)} ${q.window}`)
+    .join(' · ');
+  const tone = ratio >= 1 ? 'meter__fill--danger' : ratio >= 0.8 ? 'meter__fill--warning' : '';
   return (
-    <span className="quota-cell" title={`Quotas: ${title}`}>
+    <span className="quota-cell" title={`Quotas used: ${title}`}>
       <span className="quota-cell__text">
-        <span className="text-faint">—</span> / {formatCompactCount(first.limit)}{' '}
-        <span className="text-muted">{first.window}</span>
-        {others.length > 0 ? <span className="quota-cell__more">+{others.length}</span> : null}
+        {formatCompactCount(used)} / {formatCompactCount(tightest.limit)}{' '}
+        <span className="text-muted">{tightest.window}</span>
+        {others > 0 ? <span className="quota-cell__more">+{others}</span> : null}
       </span>
-      <span className="meter meter--thin" aria-hidden="true">
-        <span className="meter__fill" style={{ width: '0%' }} />
+      <span
+        className="meter meter--thin"
+        role="meter"
+        aria-label={`${tightest.window} quota used`}
+        aria-valuemin={0}
+        aria-valuemax={tightest.limit}
+        aria-valuenow={used}
+      >
+        <span className={`meter__fill ${tone}`} style={{ width: `${(ratio * 100).toFixed(1)}%` }} />
       </span>
     </span>
   );

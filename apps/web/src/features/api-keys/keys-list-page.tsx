@@ -472,7 +472,7 @@ function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgS
         )}
       </TableCell>
       <TableCell className="col-quota">
-        <QuotaCell quotas={record.quotas} />
+        <QuotaCell quotas={record.quotas} usage={record.usage} />
       </TableCell>
     </TableRow>
   );

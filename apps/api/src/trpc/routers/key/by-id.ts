@@ -7,4 +7,8 @@ import { keyServiceContext } from './key-context.js';
 export const byIdProcedure = orgProcedure
   .input(z.object({ keyId: z.string().min(1).max(64) }))
   .output(ZApiKeySchema)
-  .query(({ ctx, input }) => getKey(keyServiceContext(ctx, input.orgId), input.keyId));
+  .query(async ({ ctx, input }) => {
+    // Usage and last use this process counted but has not written yet join the tables first.
+    await ctx.app.verification.flush();
+    return getKey(keyServiceContext(ctx, input.orgId), input.keyId);
+  });

@@ -7,4 +7,8 @@ import { keyServiceContext } from './key-context.js';
 export const listProcedure = orgProcedure
   .input(ZListKeysSchema)
   .output(ZKeyPageSchema)
-  .query(({ ctx, input }) => listKeys(keyServiceContext(ctx, input.orgId), input));
+  .query(async ({ ctx, input }) => {
+    // Usage and last use this process counted but has not written yet join the tables first.
+    await ctx.app.verification.flush();
+    return listKeys(keyServiceContext(ctx, input.orgId), input);
+  });
