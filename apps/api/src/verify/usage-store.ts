@@ -28,10 +28,26 @@ export const GRANULARITY_OF: Record<QuotaWindowName, Granularity> = {
   monthly: 'hour',
 };
 
-/** One bucket of usage not yet written: `granularity|start` → credits, per key. */
+/**
+ * A key's credits not yet written, by minute bucket start. Only minutes are kept on the hot
+ * path (one numeric map update per admitted request); the hour buckets and the total are
+ * derived from them when read or flushed.
+ */
 interface PendingKey {
   organizationId: string;
-  buckets: Map<string, number>;
+  minutes: Map<number, number>;
+}
+
+/** Hour buckets and total derived from minute buckets. */
+function rollUp(minutes: Map<number, number>): { hours: Map<number, number>; total: number } {
+  const hours = new Map<number, number>();
+  let total = 0;
+  for (const [start, credits] of minutes) {
+    const hour = bucketOf('hour', start);
+    hours.set(hour, (hours.get(hour) ?? 0) + credits);
+    total += credits;
+  }
+  return { hours, total };
 }
 
 /**
@@ -53,35 +69,35 @@ export class UsageStore {
   /** Queues credits used by an admitted request (in memory until the next flush). */
   record(organizationId: string, keyId: string, t: number, credits: number): void {
     if (credits <= 0) return;
-    let entry = this.pending.get(keyId);
-    if (!entry) {
-      entry = { organizationId, buckets: new Map() };
-      this.pending.set(keyId, entry);
-    }
-    for (const granularity of ['minute', 'hour', 'total'] as const) {
-      const id = `${granularity}|${bucketOf(granularity, t)}`;
-      const before = entry.buckets.get(id);
-      if (before === undefined) this.pendingBuckets++;
-      entry.buckets.set(id, (before ?? 0) + credits);
-    }
+    this.addMinute(organizationId, keyId, bucketOf('minute', t), credits);
   }
 
-  /** Buckets (one per key × granularity × start) waiting for the next flush. */
+  private addMinute(organizationId: string, keyId: string, minute: number, credits: number): void {
+    let entry = this.pending.get(keyId);
+    if (!entry) {
+      entry = { organizationId, minutes: new Map() };
+      this.pending.set(keyId, entry);
+    }
+    const before = entry.minutes.get(minute);
+    if (before === undefined) this.pendingBuckets++;
+    entry.minutes.set(minute, (before ?? 0) + credits);
+  }
+
+  /** Minute buckets (one per key × minute) waiting for the next flush. */
   get pendingCount(): number {
     return this.pendingBuckets;
   }
 
   /** This process's unflushed credits of one key, in the shape of {@link load}. */
   pendingFor(keyId: string): PersistedUsage {
-    const usage: PersistedUsage = { minute: [], hour: [], total: 0 };
     const entry = this.pending.get(keyId);
-    if (!entry) return usage;
-    for (const [id, credits] of entry.buckets) {
-      const [granularity, start] = id.split('|') as [Granularity, string];
-      if (granularity === 'total') usage.total += credits;
-      else usage[granularity].push({ start: Number(start), credits });
-    }
-    return usage;
+    if (!entry) return { minute: [], hour: [], total: 0 };
+    const { hours, total } = rollUp(entry.minutes);
+    return {
+      minute: [...entry.minutes].map(([start, credits]) => ({ start, credits })),
+      hour: [...hours].map(([start, credits]) => ({ start, credits })),
+      total,
+    };
   }
 
   /**
@@ -110,22 +126,12 @@ export class UsageStore {
         await this.write(batch);
       } catch (error) {
         for (const [keyId, entry] of batch) {
-          for (const [id, credits] of entry.buckets) this.requeue(entry.organizationId, keyId, id, credits);
+          for (const [minute, credits] of entry.minutes)
+            this.addMinute(entry.organizationId, keyId, minute, credits);
         }
         throw error;
       }
     });
-  }
-
-  private requeue(organizationId: string, keyId: string, id: string, credits: number): void {
-    let entry = this.pending.get(keyId);
-    if (!entry) {
-      entry = { organizationId, buckets: new Map() };
-      this.pending.set(keyId, entry);
-    }
-    const before = entry.buckets.get(id);
-    if (before === undefined) this.pendingBuckets++;
-    entry.buckets.set(id, (before ?? 0) + credits);
   }
 
   private async write(batch: Map<string, PendingKey>): Promise<void> {
@@ -134,15 +140,24 @@ export class UsageStore {
     const grans: string[] = [];
     const starts: string[] = [];
     const credits: string[] = [];
+    const push = (
+      organizationId: string,
+      keyId: string,
+      granularity: Granularity,
+      start: number,
+      value: number,
+    ) => {
+      orgs.push(organizationId);
+      keys.push(keyId);
+      grans.push(granularity);
+      starts.push(new Date(start).toISOString());
+      credits.push(String(value));
+    };
     for (const [keyId, entry] of batch) {
-      for (const [id, value] of entry.buckets) {
-        const [gran, start] = id.split('|');
-        orgs.push(entry.organizationId);
-        keys.push(keyId);
-        grans.push(gran ?? '');
-        starts.push(new Date(Number(start)).toISOString());
-        credits.push(String(value));
-      }
+      const { hours, total } = rollUp(entry.minutes);
+      for (const [start, value] of entry.minutes) push(entry.organizationId, keyId, 'minute', start, value);
+      for (const [start, value] of hours) push(entry.organizationId, keyId, 'hour', start, value);
+      push(entry.organizationId, keyId, 'total', 0, total);
     }
     await this.orm.em
       .fork()
