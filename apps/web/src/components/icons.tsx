@@ -420,3 +420,90 @@ export const CodeIcon = icon(
     <path d="m8 6-6 6 6 6" />
   </>,
 );
+export const SearchIcon = icon(
+  'Search',
+  <>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-3.5-3.5" />
+  </>,
+);
+export const RotateIcon = icon(
+  'Rotate',
+  <>
+    <path d="M21 12a9 9 0 1 1-2.64-6.36L21 8" />
+    <path d="M21 3v5h-5" />
+  </>,
+);
+export const PauseIcon = icon(
+  'Pause',
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M10 9v6" />
+    <path d="M14 9v6" />
+  </>,
+);
+export const PlayIcon = icon(
+  'Play',
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m10 8.5 5 3.5-5 3.5z" />
+  </>,
+);
+export const ArrowUpIcon = icon(
+  'ArrowUp',
+  <>
+    <path d="m5 12 7-7 7 7" />
+    <path d="M12 19V5" />
+  </>,
+);
+export const ArrowDownIcon = icon(
+  'ArrowDown',
+  <>
+    <path d="M12 5v14" />
+    <path d="m19 12-7 7-7-7" />
+  </>,
+);
+export const ChevronLeftIcon = icon('ChevronLeft', <path d="m15 18-6-6 6-6" />);
+/** A narrower ChevronsUpDown, for sortable column headers. */
+export const ChevronsUpDownSmallIcon = icon(
+  'ChevronsUpDownSmall',
+  <>
+    <path d="m8 15 4 4 4-4" />
+    <path d="m8 9 4-4 4 4" />
+  </>,
+);
+export const ClipboardIcon = icon(
+  'Clipboard',
+  <>
+    <rect width="8" height="4" x="8" y="2" rx="1" />
+    <path d="M16 4h2a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2h2" />
+  </>,
+);
+/*
+ * The key action menu draws these three lighter than Ban, Trash and Pencil above (a 9-unit
+ * circle like Pause and Play beside them; a bin and pencil of fewer strokes).
+ */
+export const BanSmallIcon = icon(
+  'BanSmall',
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m5.7 5.7 12.6 12.6" />
+  </>,
+);
+export const TrashSimpleIcon = icon(
+  'TrashSimple',
+  <>
+    <path d="M3 6h18" />
+    <path d="M8 6V4h8v2" />
+    <path d="M19 6l-1 14H6L5 6" />
+    <path d="M10 11v5" />
+    <path d="M14 11v5" />
+  </>,
+);
+export const PencilSimpleIcon = icon(
+  'PencilSimple',
+  <>
+    <path d="M17 3a2.85 2.85 0 0 1 4 4L7.5 20.5 2 22l1.5-5.5Z" />
+    <path d="m15 5 4 4" />
+  </>,
+);

@@ -22,8 +22,11 @@ export {
   type MenuTriggerProps,
 } from './dropdown-menu';
 export { EmptyState, type EmptyStateProps } from './empty-state';
+export { ClearFiltersButton, FilterBar, FilterInput } from './filter-bar';
 export { KeysmithMark, KeysmithWordmark } from './keysmith-logo';
-export { LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
+export { LoadFailedState, NoMatchesState } from './list-states';
+export { CursorFooter, type CursorPagesQuery, LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
+export { Person } from './person';
 export {
   SegmentedControl,
   type SegmentedControlOption,

@@ -42,3 +42,32 @@ export function LoadMoreFooter({
     </div>
   );
 }
+
+/** What CursorFooter reads of an infinite query (TanStack's `useInfiniteQuery` result fits). */
+export interface CursorPagesQuery {
+  data: unknown;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}
+
+/** The LoadMoreFooter of an infinite query, once its first page is in. */
+export function CursorFooter({
+  query,
+  shown,
+  noun,
+}: {
+  query: CursorPagesQuery;
+  shown: number;
+  noun: readonly [string, string];
+}): ReactNode {
+  return query.data ? (
+    <LoadMoreFooter
+      shown={shown}
+      noun={noun}
+      hasMore={query.hasNextPage}
+      loading={query.isFetchingNextPage}
+      onLoadMore={() => void query.fetchNextPage()}
+    />
+  ) : null;
+}

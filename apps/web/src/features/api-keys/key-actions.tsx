@@ -9,20 +9,20 @@ import {
   DropdownMenuSeparator,
   useToast,
 } from '../../components';
-import { CopyIcon } from '../../components/icons';
+import {
+  BanSmallIcon,
+  CopyIcon,
+  MoreHorizontalIcon,
+  PauseIcon,
+  PencilSimpleIcon,
+  PlayIcon,
+  RotateIcon,
+  TrashSimpleIcon,
+} from '../../components/icons';
 import { navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { organizationPath } from '../organization/organization-preference';
 import { keyDisplayName } from './key-display';
-import {
-  BanIcon,
-  MoreHorizontalIcon,
-  PauseIcon,
-  PencilIcon,
-  PlayIcon,
-  RotateIcon,
-  TrashIcon,
-} from './key-icons';
 import type { KeyRecord } from './key-types';
 import { useKeyCacheUpdates } from './use-key-data';
 
@@ -98,7 +98,7 @@ export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyAct
         </DropdownMenuItem>
         {canManage && !revoked ? (
           <>
-            <DropdownMenuItem icon={<PencilIcon size={16} />} onSelect={() => onOpen('edit')}>
+            <DropdownMenuItem icon={<PencilSimpleIcon size={16} />} onSelect={() => onOpen('edit')}>
               Edit settings
             </DropdownMenuItem>
             {!rolled ? (
@@ -121,12 +121,12 @@ export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyAct
           <>
             <DropdownMenuSeparator />
             {!revoked ? (
-              <DropdownMenuItem icon={<BanIcon size={16} />} danger onSelect={() => setDialog('revoke')}>
+              <DropdownMenuItem icon={<BanSmallIcon size={16} />} danger onSelect={() => setDialog('revoke')}>
                 Revoke…
               </DropdownMenuItem>
             ) : null}
             {record.used ? (
-              <DropdownMenuItem icon={<TrashIcon size={16} />} disabled onSelect={() => undefined}>
+              <DropdownMenuItem icon={<TrashSimpleIcon size={16} />} disabled onSelect={() => undefined}>
                 <span className="menu-item-stack">
                   <span>Delete</span>
                   <span className="menu-item-stack__hint">
@@ -135,7 +135,11 @@ export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyAct
                 </span>
               </DropdownMenuItem>
             ) : (
-              <DropdownMenuItem icon={<TrashIcon size={16} />} danger onSelect={() => setDialog('delete')}>
+              <DropdownMenuItem
+                icon={<TrashSimpleIcon size={16} />}
+                danger
+                onSelect={() => setDialog('delete')}
+              >
                 Delete…
               </DropdownMenuItem>
             )}

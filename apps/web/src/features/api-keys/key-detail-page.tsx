@@ -12,7 +12,7 @@ import {
   Skeleton,
   useToast,
 } from '../../components';
-import { ArrowLeftIcon, CompassIcon, RefreshIcon } from '../../components/icons';
+import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { Link } from '../../lib/router';
@@ -30,7 +30,6 @@ import {
   WINDOW_ORDER,
 } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
-import { RotateIcon } from './key-icons';
 import {
   EnvironmentBadge,
   OwnerLabel,

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Alert, Button, Dialog, Spinner, useToast } from '../../components';
+import { ClipboardIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
@@ -8,7 +9,6 @@ import { useCurrentOrganization } from '../organization/organization-context';
 import { planIncludesApiKeys } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
 import { keyDisplayName } from './key-display';
-import { ClipboardIcon } from './key-icons';
 import { EnvironmentBadge, SpaceLabel, StatusBadge } from './key-parts';
 import { KEY_SEARCH_ATTRIBUTE, type PastedKey, recognisePastedKeys, shouldInspectPaste } from './key-paste';
 import { canManageKey } from './key-permissions';

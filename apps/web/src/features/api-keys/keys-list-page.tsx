@@ -11,9 +11,12 @@ import {
 } from 'react';
 import {
   Button,
+  ClearFiltersButton,
   CopyButton,
   EmptyState,
   IconButton,
+  LoadFailedState,
+  NoMatchesState,
   Select,
   Skeleton,
   Table,
@@ -25,7 +28,17 @@ import {
   TableRow,
   useToast,
 } from '../../components';
-import { ChevronRightIcon, KeyIcon, PlusIcon, RefreshIcon, XIcon } from '../../components/icons';
+import {
+  ArrowDownIcon,
+  ArrowUpIcon,
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  ChevronsUpDownSmallIcon,
+  KeyIcon,
+  PlusIcon,
+  SearchIcon,
+  XIcon,
+} from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
 import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
@@ -43,13 +56,6 @@ import {
   STATUS_LABEL,
 } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
-import {
-  ArrowDownIcon,
-  ArrowUpIcon,
-  ChevronLeftIcon,
-  ChevronsUpDownSmallIcon,
-  SearchIcon,
-} from './key-icons';
 import {
   clearFilters,
   isFiltered,
@@ -277,49 +283,29 @@ export function KeysListPage(): ReactNode {
                 ]}
                 fieldClassName="toolbar-select"
               />
-              {filtered ? (
-                <Button variant="ghost" size="sm" onClick={() => update(clearFilters(state))}>
-                  Clear filters
-                </Button>
-              ) : null}
+              <ClearFiltersButton shown={filtered} onClear={() => update(clearFilters(state))} />
             </div>
           </search>
 
           {listError && !data ? (
             <TableContainer>
-              <EmptyState
-                variant="plain"
-                icon={<RefreshIcon size={22} />}
+              <LoadFailedState
                 title="Couldn't load API keys"
                 description={listError.message}
-                actions={
-                  <Button
-                    variant="primary"
-                    icon={<RefreshIcon size={16} />}
-                    loading={list.isFetching}
-                    onClick={() => void list.refetch()}
-                  >
-                    Try again
-                  </Button>
-                }
+                retrying={list.isFetching}
+                onRetry={() => void list.refetch()}
               />
             </TableContainer>
           ) : showNoResults ? (
             <TableContainer>
-              <EmptyState
-                variant="plain"
-                icon={<SearchIcon size={22} />}
+              <NoMatchesState
                 title="No keys match"
                 description={
                   state.search.trim()
                     ? `No key named like “${state.search.trim()}” matches these filters.`
                     : 'No key matches these filters.'
                 }
-                actions={
-                  <Button variant="secondary" onClick={() => update(clearFilters(state))}>
-                    Clear filters
-                  </Button>
-                }
+                onClear={() => update(clearFilters(state))}
               />
             </TableContainer>
           ) : (

@@ -3,8 +3,12 @@ import { Fragment, type ReactNode, useState } from 'react';
 import {
   Avatar,
   Button,
+  CursorFooter,
   EmptyState,
-  LoadMoreFooter,
+  FilterBar,
+  FilterInput,
+  LoadFailedState,
+  NoMatchesState,
   Select,
   Skeleton,
   Table,
@@ -22,7 +26,6 @@ import {
   ChevronRightIcon,
   DownloadIcon,
   KeyIcon,
-  RefreshIcon,
   ScrollTextIcon,
   SettingsIcon,
 } from '../../components/icons';
@@ -40,7 +43,6 @@ import {
 import { type RouterOutputs, trpc, trpcClient } from '../../lib/trpc';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { formatCount, formatInstant } from '../api-keys/key-display';
-import { SearchIcon } from '../api-keys/key-icons';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { seesOrganizationMonitoring } from '../organization/monitoring-access';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -187,7 +189,7 @@ function AuditLog(): ReactNode {
         }
       />
 
-      <search className="filter-bar" aria-label="Filter audit events">
+      <FilterBar label="Filter audit events" filtered={filtered} onClear={() => setFilters(initialFilters())}>
         <TimeRangeField
           value={filters.range}
           onChange={(value) => update({ range: value })}
@@ -215,42 +217,23 @@ function AuditLog(): ReactNode {
           ]}
           fieldClassName="toolbar-select"
         />
-        <label className="filter-input filter-input--mono filter-input--target">
-          <SearchIcon size={14} className="filter-input__icon" />
-          <span className="sr-only">Target ID</span>
-          <input
-            type="search"
-            placeholder="Target ID"
-            value={filters.targetId}
-            onChange={(event) => update({ targetId: event.target.value })}
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </label>
-        {filtered ? (
-          <Button variant="ghost" size="sm" onClick={() => setFilters(initialFilters())}>
-            Clear filters
-          </Button>
-        ) : null}
-      </search>
+        <FilterInput
+          label="Target ID"
+          placeholder="Target ID"
+          value={filters.targetId}
+          onChange={(targetId) => update({ targetId })}
+          className="filter-input--mono filter-input--target"
+          searchIcon
+        />
+      </FilterBar>
 
       {listError ? (
         <TableContainer>
-          <EmptyState
-            variant="plain"
-            icon={<RefreshIcon size={22} />}
+          <LoadFailedState
             title="Couldn't load the audit log"
             description={listError.message}
-            actions={
-              <Button
-                variant="primary"
-                icon={<RefreshIcon size={16} />}
-                loading={events.isFetching}
-                onClick={() => void events.refetch()}
-              >
-                Try again
-              </Button>
-            }
+            retrying={events.isFetching}
+            onRetry={() => void events.refetch()}
           />
         </TableContainer>
       ) : nothingYet ? (
@@ -261,16 +244,10 @@ function AuditLog(): ReactNode {
         />
       ) : events.isSuccess && rows.length === 0 ? (
         <TableContainer>
-          <EmptyState
-            variant="plain"
-            icon={<SearchIcon size={22} />}
+          <NoMatchesState
             title="No events match"
             description="Nothing in the audit log matches these filters."
-            actions={
-              <Button variant="secondary" onClick={() => setFilters(initialFilters())}>
-                Clear filters
-              </Button>
-            }
+            onClear={() => setFilters(initialFilters())}
           />
         </TableContainer>
       ) : (
@@ -309,15 +286,7 @@ function AuditLog(): ReactNode {
                 : Array.from({ length: 8 }, (_, i) => <AuditSkeletonRow key={i} index={i} />)}
             </TableBody>
           </Table>
-          {events.data ? (
-            <LoadMoreFooter
-              shown={rows.length}
-              noun={['event', 'events']}
-              hasMore={events.hasNextPage}
-              loading={events.isFetchingNextPage}
-              onLoadMore={() => void events.fetchNextPage()}
-            />
-          ) : null}
+          <CursorFooter query={events} shown={rows.length} noun={['event', 'events']} />
         </TableContainer>
       )}
     </div>

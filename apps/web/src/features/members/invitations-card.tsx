@@ -6,7 +6,7 @@ import {
   Card,
   CardHeader,
   ConfirmDialog,
-  Skeleton,
+  Person,
   Table,
   TableBody,
   TableCell,
@@ -17,7 +17,8 @@ import {
 } from '../../components';
 import { MailIcon, UserPlusIcon, XIcon } from '../../components/icons';
 import { queryClient, trpc } from '../../lib/trpc';
-import { LoadError } from '../organization/load-error';
+import { CardLoading, InlineEmpty } from '../organization/card-states';
+import { CardLoadError } from '../organization/load-error';
 import { formatDate } from '../organization/organization-labels';
 import {
   INVITATION_STATUS_LABEL,
@@ -64,43 +65,25 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
         }
       />
       {invitations.isPending ? (
-        <div className="card-loading" aria-busy="true">
-          <span className="sr-only" role="status">
-            Loading invitations…
-          </span>
-          {[0, 1].map((i) => (
-            <div key={i} className="card-loading__row">
-              <Skeleton width={32} height={32} radius={999} />
-              <Skeleton width="30%" />
-              <Skeleton width="12%" />
-              <Skeleton width="18%" />
-            </div>
-          ))}
-        </div>
+        <CardLoading label="Loading invitations…" rows={2} widths={['30%', '12%', '18%']} />
       ) : invitations.isError ? (
-        <div className="card-pad">
-          <LoadError
-            title="Invitations could not be loaded"
-            error={invitations.error}
-            onRetry={() => void invitations.refetch()}
-            retrying={invitations.isFetching}
-          />
-        </div>
+        <CardLoadError
+          title="Invitations could not be loaded"
+          error={invitations.error}
+          onRetry={() => void invitations.refetch()}
+          retrying={invitations.isFetching}
+        />
       ) : rows.length === 0 ? (
-        <div className="inline-empty">
-          <span className="inline-empty__icon">
-            <MailIcon size={18} />
-          </span>
-          <div className="inline-empty__text">
-            <p className="inline-empty__title">No pending invitations</p>
-            <p className="inline-empty__description">
-              Invite teammates by email; they join with the role you choose.
-            </p>
-          </div>
-          <Button icon={<UserPlusIcon size={16} />} onClick={onInvite}>
-            Invite member
-          </Button>
-        </div>
+        <InlineEmpty
+          icon={<MailIcon size={18} />}
+          title="No pending invitations"
+          description="Invite teammates by email; they join with the role you choose."
+          action={
+            <Button icon={<UserPlusIcon size={16} />} onClick={onInvite}>
+              Invite member
+            </Button>
+          }
+        />
       ) : (
         <div className="card-table">
           <Table caption="Invitations" className="table--flush">
@@ -123,15 +106,15 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
                   className={invitation.status === 'pending' ? undefined : 'table__row--muted'}
                 >
                   <TableCell>
-                    <span className="person">
-                      <span className="mail-avatar" aria-hidden="true">
-                        <MailIcon size={15} />
-                      </span>
-                      <span className="person__text">
-                        <span className="person__name">{invitation.email}</span>
-                        <span className="person__email">Sent {formatDate(invitation.createdAt)}</span>
-                      </span>
-                    </span>
+                    <Person
+                      avatar={
+                        <span className="mail-avatar" aria-hidden="true">
+                          <MailIcon size={15} />
+                        </span>
+                      }
+                      name={invitation.email}
+                      detail={<>Sent {formatDate(invitation.createdAt)}</>}
+                    />
                   </TableCell>
                   <TableCell>
                     <OrgRoleBadge role={invitation.role} />

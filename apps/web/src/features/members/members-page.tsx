@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import {
   Avatar,
-  Badge,
   Button,
   Card,
   CardHeader,
@@ -12,7 +11,7 @@ import {
   DropdownMenuSeparator,
   IconButton,
   Logo,
-  Skeleton,
+  Person,
   Table,
   TableBody,
   TableCell,
@@ -29,7 +28,8 @@ import {
 } from '../../components/icons';
 import { Link } from '../../lib/router';
 import { type OrgRole, trpc } from '../../lib/trpc';
-import { LoadError } from '../organization/load-error';
+import { CardLoading } from '../organization/card-states';
+import { CardLoadError } from '../organization/load-error';
 import { orgAbilities } from '../organization/org-permissions';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { formatDate, ROLE_LABEL } from '../organization/organization-labels';
@@ -93,28 +93,14 @@ export function MembersPage(): ReactNode {
           }
         />
         {members.isPending ? (
-          <div className="card-loading" aria-busy="true">
-            <span className="sr-only" role="status">
-              Loading members…
-            </span>
-            {[0, 1, 2].map((i) => (
-              <div key={i} className="card-loading__row">
-                <Skeleton width={32} height={32} radius={999} />
-                <Skeleton width="28%" />
-                <Skeleton width="10%" />
-                <Skeleton width="22%" />
-              </div>
-            ))}
-          </div>
+          <CardLoading label="Loading members…" rows={3} widths={['28%', '10%', '22%']} />
         ) : members.isError ? (
-          <div className="card-pad">
-            <LoadError
-              title="Members could not be loaded"
-              error={members.error}
-              onRetry={() => void members.refetch()}
-              retrying={members.isFetching}
-            />
-          </div>
+          <CardLoadError
+            title="Members could not be loaded"
+            error={members.error}
+            onRetry={() => void members.refetch()}
+            retrying={members.isFetching}
+          />
         ) : (
           <div className="card-table">
             <Table caption={`Members of ${organization.name}`} className="table--flush members-table">
@@ -136,21 +122,19 @@ export function MembersPage(): ReactNode {
                   return (
                     <TableRow key={member.userId}>
                       <TableCell>
-                        <span className="person">
-                          <Avatar
-                            name={member.displayName}
-                            initials={member.initials}
-                            color={member.avatarColor}
-                            size="md"
-                          />
-                          <span className="person__text">
-                            <span className="person__name">
-                              {member.displayName}
-                              {actions.isSelf ? <Badge>You</Badge> : null}
-                            </span>
-                            <span className="person__email">{member.email}</span>
-                          </span>
-                        </span>
+                        <Person
+                          avatar={
+                            <Avatar
+                              name={member.displayName}
+                              initials={member.initials}
+                              color={member.avatarColor}
+                              size="md"
+                            />
+                          }
+                          name={member.displayName}
+                          detail={member.email}
+                          isSelf={actions.isSelf}
+                        />
                       </TableCell>
                       <TableCell>
                         <OrgRoleBadge role={member.role} />

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
-import { Button, EmptyState, LoadMoreFooter, Skeleton } from '../../components';
-import { BellIcon, RefreshIcon } from '../../components/icons';
+import { CursorFooter, EmptyState, LoadFailedState, Skeleton } from '../../components';
+import { BellIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { trpc } from '../../lib/trpc';
 import { useNow } from '../api-keys/key-parts';
@@ -38,15 +38,13 @@ export function NotificationsPage(): ReactNode {
     <div className="stack stack--lg notifications-page">
       <PageIntro description="What needs your attention: expiring and expired keys, exhausted quotas, blocked and new IPs, revocations. The same events go to your webhooks." />
       {list.isError && !list.data ? (
-        <EmptyState
-          icon={<RefreshIcon size={22} />}
+        <LoadFailedState
+          variant="bordered"
           title="Couldn't load notifications"
           description={describeError(list.error).message}
-          actions={
-            <Button variant="primary" onClick={() => void list.refetch()} loading={list.isFetching}>
-              Try again
-            </Button>
-          }
+          retrying={list.isFetching}
+          onRetry={() => void list.refetch()}
+          retryIcon={false}
         />
       ) : list.isSuccess && items.length === 0 ? (
         <EmptyState
@@ -79,15 +77,7 @@ export function NotificationsPage(): ReactNode {
                   </li>
                 ))}
           </ul>
-          {list.data ? (
-            <LoadMoreFooter
-              shown={items.length}
-              noun={['notification', 'notifications']}
-              hasMore={list.hasNextPage}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          ) : null}
+          <CursorFooter query={list} shown={items.length} noun={['notification', 'notifications']} />
         </div>
       )}
     </div>

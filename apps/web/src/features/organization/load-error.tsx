@@ -29,3 +29,17 @@ export function LoadError({
     </Alert>
   );
 }
+
+/** LoadError inside a card, padded like the card's rows. */
+export function CardLoadError(props: {
+  title: string;
+  error: unknown;
+  onRetry: () => void;
+  retrying?: boolean;
+}): ReactNode {
+  return (
+    <div className="card-pad">
+      <LoadError {...props} />
+    </div>
+  );
+}

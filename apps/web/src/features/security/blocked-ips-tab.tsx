@@ -4,6 +4,7 @@ import {
   Button,
   ConfirmDialog,
   EmptyState,
+  LoadFailedState,
   Skeleton,
   Table,
   TableBody,
@@ -14,7 +15,7 @@ import {
   TableRow,
   useToast,
 } from '../../components';
-import { RefreshIcon, ShieldIcon, UndoIcon } from '../../components/icons';
+import { ShieldIcon, UndoIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
@@ -54,16 +55,12 @@ export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: stri
   if (blocked.isError && !blocked.data) {
     return (
       <TableContainer>
-        <EmptyState
-          variant="plain"
-          icon={<RefreshIcon size={22} />}
+        <LoadFailedState
           title="Couldn't load blocked IPs"
           description={describeError(blocked.error).message}
-          actions={
-            <Button variant="primary" onClick={() => void blocked.refetch()} loading={blocked.isFetching}>
-              Try again
-            </Button>
-          }
+          retrying={blocked.isFetching}
+          onRetry={() => void blocked.refetch()}
+          retryIcon={false}
         />
       </TableContainer>
     );

@@ -4,6 +4,7 @@ import {
   Badge,
   Button,
   EmptyState,
+  LoadFailedState,
   SegmentedControl,
   Skeleton,
   Table,
@@ -79,16 +80,12 @@ export function FailedAuthTab({ orgId }: { orgId: string }): ReactNode {
       </div>
       {failed.isError && !failed.data ? (
         <TableContainer>
-          <EmptyState
-            variant="plain"
-            icon={<RefreshIcon size={22} />}
+          <LoadFailedState
             title="Couldn't load failed authentication"
             description={describeError(failed.error).message}
-            actions={
-              <Button variant="primary" onClick={() => void failed.refetch()} loading={failed.isFetching}>
-                Try again
-              </Button>
-            }
+            retrying={failed.isFetching}
+            onRetry={() => void failed.refetch()}
+            retryIcon={false}
           />
         </TableContainer>
       ) : failed.isSuccess && items.length === 0 ? (

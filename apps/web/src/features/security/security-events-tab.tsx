@@ -2,9 +2,9 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import {
   Badge,
-  Button,
+  CursorFooter,
   EmptyState,
-  LoadMoreFooter,
+  LoadFailedState,
   Skeleton,
   Table,
   TableBody,
@@ -14,14 +14,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from '../../components';
-import {
-  BanIcon,
-  GaugeAlertIcon,
-  GlobeIcon,
-  RefreshIcon,
-  ShieldIcon,
-  UndoIcon,
-} from '../../components/icons';
+import { BanIcon, GaugeAlertIcon, GlobeIcon, ShieldIcon, UndoIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
@@ -72,21 +65,11 @@ export function SecurityEventsTab({
   if (events.isError && !events.data) {
     return (
       <TableContainer>
-        <EmptyState
-          variant="plain"
-          icon={<RefreshIcon size={22} />}
+        <LoadFailedState
           title="Couldn't load security events"
           description={describeError(events.error).message}
-          actions={
-            <Button
-              variant="primary"
-              icon={<RefreshIcon size={16} />}
-              loading={events.isFetching}
-              onClick={() => void events.refetch()}
-            >
-              Try again
-            </Button>
-          }
+          retrying={events.isFetching}
+          onRetry={() => void events.refetch()}
         />
       </TableContainer>
     );
@@ -117,15 +100,7 @@ export function SecurityEventsTab({
     );
   }
 
-  const footer = events.data ? (
-    <LoadMoreFooter
-      shown={rows.length}
-      noun={['event', 'events']}
-      hasMore={events.hasNextPage}
-      loading={events.isFetchingNextPage}
-      onLoadMore={() => void events.fetchNextPage()}
-    />
-  ) : null;
+  const footer = <CursorFooter query={events} shown={rows.length} noun={['event', 'events']} />;
 
   const keyLink = (event: SecurityEvent) =>
     event.keyId ? (

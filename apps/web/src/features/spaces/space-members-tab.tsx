@@ -14,8 +14,8 @@ import {
   DropdownMenuLabel,
   DropdownMenuSeparator,
   IconButton,
+  Person,
   Select,
-  Skeleton,
   Table,
   TableBody,
   TableCell,
@@ -28,7 +28,8 @@ import { MoreHorizontalIcon, UserMinusIcon, UserPlusIcon, UsersIcon } from '../.
 import { describeError } from '../../lib/api-errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import { RoleRadioGroup } from '../members/role-radio-group';
-import { LoadError } from '../organization/load-error';
+import { CardLoading, InlineEmpty } from '../organization/card-states';
+import { CardLoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { formatDate, ROLE_LABEL } from '../organization/organization-labels';
 import { refreshSpaceLists } from './space-cache';
@@ -97,42 +98,25 @@ export function SpaceMembersTab({
         actions={list.length > 0 ? addButton : null}
       />
       {members.isPending ? (
-        <div className="card-loading" aria-busy="true">
-          <span className="sr-only" role="status">
-            Loading space members…
-          </span>
-          {[0, 1].map((i) => (
-            <div key={i} className="card-loading__row">
-              <Skeleton width={32} height={32} radius={999} />
-              <Skeleton width="30%" />
-              <Skeleton width="14%" />
-            </div>
-          ))}
-        </div>
+        <CardLoading label="Loading space members…" rows={2} widths={['30%', '14%']} />
       ) : members.isError ? (
-        <div className="card-pad">
-          <LoadError
-            title="Space members could not be loaded"
-            error={members.error}
-            onRetry={() => void members.refetch()}
-            retrying={members.isFetching}
-          />
-        </div>
+        <CardLoadError
+          title="Space members could not be loaded"
+          error={members.error}
+          onRetry={() => void members.refetch()}
+          retrying={members.isFetching}
+        />
       ) : list.length === 0 ? (
-        <div className="inline-empty">
-          <span className="inline-empty__icon">
-            <UsersIcon size={18} />
-          </span>
-          <div className="inline-empty__text">
-            <p className="inline-empty__title">Nobody has a role in this space yet</p>
-            <p className="inline-empty__description">
-              {abilities.manageMembers
-                ? 'Add organization members as admins, developers or viewers of this space.'
-                : 'Organization owners and admins can still manage it.'}
-            </p>
-          </div>
-          {addButton}
-        </div>
+        <InlineEmpty
+          icon={<UsersIcon size={18} />}
+          title="Nobody has a role in this space yet"
+          description={
+            abilities.manageMembers
+              ? 'Add organization members as admins, developers or viewers of this space.'
+              : 'Organization owners and admins can still manage it.'
+          }
+          action={addButton}
+        />
       ) : (
         <div className="card-table">
           <Table caption={`Members of ${space.name}`} className="table--flush">
@@ -150,21 +134,19 @@ export function SpaceMembersTab({
               {list.map((member) => (
                 <TableRow key={member.userId}>
                   <TableCell>
-                    <span className="person">
-                      <Avatar
-                        name={member.displayName}
-                        initials={member.initials}
-                        color={member.avatarColor}
-                        size="md"
-                      />
-                      <span className="person__text">
-                        <span className="person__name">
-                          {member.displayName}
-                          {member.userId === user.id ? <Badge>You</Badge> : null}
-                        </span>
-                        <span className="person__email">{member.email}</span>
-                      </span>
-                    </span>
+                    <Person
+                      avatar={
+                        <Avatar
+                          name={member.displayName}
+                          initials={member.initials}
+                          color={member.avatarColor}
+                          size="md"
+                        />
+                      }
+                      name={member.displayName}
+                      detail={member.email}
+                      isSelf={member.userId === user.id}
+                    />
                   </TableCell>
                   <TableCell>
                     <span className="role-cell">

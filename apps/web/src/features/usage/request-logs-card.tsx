@@ -5,9 +5,13 @@ import {
   Button,
   Card,
   CardHeader,
+  CursorFooter,
   EmptyState,
+  FilterBar,
+  FilterInput,
   IconButton,
-  LoadMoreFooter,
+  LoadFailedState,
+  NoMatchesState,
   Select,
   Skeleton,
   Table,
@@ -28,7 +32,6 @@ import { exportBounds, type TimeRangePreset, timeRange } from '../../lib/time-ra
 import { trpc, trpcClient } from '../../lib/trpc';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { formatCount, formatInstant } from '../api-keys/key-display';
-import { SearchIcon } from '../api-keys/key-icons';
 import { organizationPath } from '../organization/organization-preference';
 import {
   formatDuration,
@@ -167,7 +170,12 @@ export function RequestLogsCard({
           </>
         }
       />
-      <search className="filter-bar logs-card__filters" aria-label="Filter request logs">
+      <FilterBar
+        label="Filter request logs"
+        className="logs-card__filters"
+        filtered={filtered}
+        onClear={() => setFilters(initialLogFilters(Date.now()))}
+      >
         <TimeRangeField value={filters.range} onChange={(range) => update({ range })} presets={PRESETS} />
         <Select
           label="Status"
@@ -191,53 +199,30 @@ export function RequestLogsCard({
           ]}
           fieldClassName="toolbar-select"
         />
-        <label className="filter-input filter-input--mono">
-          <span className="sr-only">Caller IP</span>
-          <input
-            type="search"
-            placeholder="IP address"
-            value={filters.ip}
-            onChange={(event) => update({ ip: event.target.value })}
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </label>
-        <label className="filter-input filter-input--mono filter-input--wide">
-          <SearchIcon size={14} className="filter-input__icon" />
-          <span className="sr-only">Endpoint starts with</span>
-          <input
-            type="search"
-            placeholder="/v1/endpoint…"
-            value={filters.endpoint}
-            onChange={(event) => update({ endpoint: event.target.value })}
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </label>
-        {filtered ? (
-          <Button variant="ghost" size="sm" onClick={() => setFilters(initialLogFilters(Date.now()))}>
-            Clear filters
-          </Button>
-        ) : null}
-      </search>
+        <FilterInput
+          label="Caller IP"
+          placeholder="IP address"
+          value={filters.ip}
+          onChange={(ip) => update({ ip })}
+          className="filter-input--mono"
+        />
+        <FilterInput
+          label="Endpoint starts with"
+          placeholder="/v1/endpoint…"
+          value={filters.endpoint}
+          onChange={(endpoint) => update({ endpoint })}
+          className="filter-input--mono filter-input--wide"
+          searchIcon
+        />
+      </FilterBar>
 
       {listError ? (
-        <EmptyState
-          variant="plain"
-          icon={<RefreshIcon size={22} />}
+        <LoadFailedState
           title="Couldn't load the request logs"
           description={listError.message}
           headingLevel={3}
-          actions={
-            <Button
-              variant="primary"
-              icon={<RefreshIcon size={16} />}
-              loading={logs.isFetching}
-              onClick={() => void logs.refetch()}
-            >
-              Try again
-            </Button>
-          }
+          retrying={logs.isFetching}
+          onRetry={() => void logs.refetch()}
         />
       ) : nothingYet ? (
         <EmptyState
@@ -252,17 +237,11 @@ export function RequestLogsCard({
           }
         />
       ) : logs.isSuccess && rows.length === 0 ? (
-        <EmptyState
-          variant="plain"
-          icon={<SearchIcon size={22} />}
+        <NoMatchesState
           title="No requests match"
           headingLevel={3}
           description="No request in this range matches the filters."
-          actions={
-            <Button variant="secondary" onClick={() => setFilters(initialLogFilters(Date.now()))}>
-              Clear filters
-            </Button>
-          }
+          onClear={() => setFilters(initialLogFilters(Date.now()))}
         />
       ) : (
         <div
@@ -296,15 +275,7 @@ export function RequestLogsCard({
                 : Array.from({ length: 5 }, (_, i) => <LogSkeletonRow key={i} showKey={showKey} />)}
             </TableBody>
           </Table>
-          {logs.data ? (
-            <LoadMoreFooter
-              shown={rows.length}
-              noun={['request', 'requests']}
-              hasMore={logs.hasNextPage}
-              loading={logs.isFetchingNextPage}
-              onLoadMore={() => void logs.fetchNextPage()}
-            />
-          ) : null}
+          <CursorFooter query={logs} shown={rows.length} noun={['request', 'requests']} />
         </div>
       )}
     </Card>

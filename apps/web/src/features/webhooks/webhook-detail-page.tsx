@@ -8,12 +8,13 @@ import {
   Card,
   CardHeader,
   ConfirmDialog,
+  CursorFooter,
   Dialog,
   DropdownMenu,
   DropdownMenuItem,
   DropdownMenuSeparator,
   EmptyState,
-  LoadMoreFooter,
+  LoadFailedState,
   SegmentedControl,
   Skeleton,
   Table,
@@ -30,7 +31,7 @@ import {
   MoreHorizontalIcon,
   PencilIcon,
   PowerIcon,
-  RefreshIcon,
+  RotateIcon,
   SendIcon,
   TrashIcon,
 } from '../../components/icons';
@@ -40,7 +41,6 @@ import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { SegmentedField } from '../api-keys/form-controls';
 import { formatInstant } from '../api-keys/key-display';
-import { RotateIcon } from '../api-keys/key-icons';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -473,21 +473,13 @@ function DeliveriesCard({
         }
       />
       {deliveries.isError && !deliveries.data ? (
-        <EmptyState
-          variant="plain"
+        <LoadFailedState
           headingLevel={3}
-          icon={<RefreshIcon size={22} />}
           title="Couldn't load deliveries"
           description={describeError(deliveries.error).message}
-          actions={
-            <Button
-              variant="primary"
-              onClick={() => void deliveries.refetch()}
-              loading={deliveries.isFetching}
-            >
-              Try again
-            </Button>
-          }
+          retrying={deliveries.isFetching}
+          onRetry={() => void deliveries.refetch()}
+          retryIcon={false}
         />
       ) : deliveries.isSuccess && rows.length === 0 ? (
         <EmptyState
@@ -582,15 +574,7 @@ function DeliveriesCard({
                   ))}
             </TableBody>
           </Table>
-          {deliveries.data ? (
-            <LoadMoreFooter
-              shown={rows.length}
-              noun={['delivery', 'deliveries']}
-              hasMore={deliveries.hasNextPage}
-              loading={deliveries.isFetchingNextPage}
-              onLoadMore={() => void deliveries.fetchNextPage()}
-            />
-          ) : null}
+          <CursorFooter query={deliveries} shown={rows.length} noun={['delivery', 'deliveries']} />
         </div>
       )}
     </Card>

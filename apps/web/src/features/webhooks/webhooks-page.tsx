@@ -5,6 +5,7 @@ import {
   Button,
   ButtonLink,
   EmptyState,
+  LoadFailedState,
   Skeleton,
   Table,
   TableBody,
@@ -15,7 +16,7 @@ import {
   TableRow,
   useToast,
 } from '../../components';
-import { ChevronRightIcon, CompassIcon, PlusIcon, RefreshIcon, WebhookIcon } from '../../components/icons';
+import { ChevronRightIcon, CompassIcon, PlusIcon, WebhookIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { Link, matchPath, navigate, useLocation } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
@@ -91,21 +92,11 @@ function WebhookList(): ReactNode {
 
       {endpoints.isError ? (
         <TableContainer>
-          <EmptyState
-            variant="plain"
-            icon={<RefreshIcon size={22} />}
+          <LoadFailedState
             title="Couldn't load webhook endpoints"
             description={describeError(endpoints.error).message}
-            actions={
-              <Button
-                variant="primary"
-                icon={<RefreshIcon size={16} />}
-                loading={endpoints.isFetching}
-                onClick={() => void endpoints.refetch()}
-              >
-                Try again
-              </Button>
-            }
+            retrying={endpoints.isFetching}
+            onRetry={() => void endpoints.refetch()}
           />
         </TableContainer>
       ) : empty ? (
