@@ -1,17 +1,51 @@
 /**
  * `pnpm bench`: runs every benchmark in one go on this machine and prints each figure with
  * its ratio to a baseline measured in the same run. Set BENCH_DATABASE_URL to also measure
- * on a PostgreSQL server. Copy the printed table into BENCHMARKS.md.
+ * the key list on a PostgreSQL server, BENCH_ONLY=hot-path or BENCH_ONLY=key-list to run one
+ * part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
+ * bench/results/).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { benchHotPath, writeProfileReport } from './hot-path/index.js';
 import { benchKeyList } from './key-list.bench.js';
-import { type BenchResult, formatTable } from './stats.js';
+import { type BenchResult, formatHotPathTable, formatTable } from './stats.js';
+
+const only = process.env.BENCH_ONLY;
+const started = performance.now();
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const machine = `${os.availableParallelism()} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
 
 const results: BenchResult[] = [];
-process.stderr.write('key list (admin, 100,000 keys)\n');
-results.push(...(await benchKeyList(undefined)));
-if (process.env.BENCH_DATABASE_URL) results.push(...(await benchKeyList(process.env.BENCH_DATABASE_URL)));
+if (only === undefined || only === 'key-list') {
+  process.stderr.write('key list (admin, 100,000 keys)\n');
+  results.push(...(await benchKeyList(undefined)));
+  if (process.env.BENCH_DATABASE_URL) results.push(...(await benchKeyList(process.env.BENCH_DATABASE_URL)));
+}
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-process.stdout.write(`\nMachine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n`);
-process.stdout.write(`${formatTable(results)}\n`);
+let hotPath: Awaited<ReturnType<typeof benchHotPath>> | null = null;
+if (only === undefined || only === 'hot-path') {
+  process.stderr.write('verification hot path (issue 5)\n');
+  hotPath = await benchHotPath();
+}
+
+process.stdout.write(`\nMachine: ${machine}\n`);
+if (results.length > 0) process.stdout.write(`\n${formatTable(results)}\n`);
+if (hotPath) {
+  const table = formatHotPathTable(hotPath.figures);
+  const details = hotPath.figures.filter((f) => f.detail).map((f) => `- ${f.name}: ${f.detail}`);
+  const profile = writeProfileReport(hotPath);
+  const text = [
+    table,
+    '',
+    ...details,
+    ...hotPath.notes.map((n) => `- ${n}`),
+    '',
+    ...(profile ? [profile, '', `Profile file: ${hotPath.profileFile}`] : []),
+  ].join('\n');
+  process.stdout.write(`\n${text}\n`);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const header = `Machine: ${machine}. Measured ${new Date().toISOString()}.`;
+  writeFileSync(new URL('./results/hot-path.md', import.meta.url), `${header}\n\n${text}\n`);
+}
+process.stdout.write(`\nTotal time: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

@@ -27,3 +27,39 @@ export function formatTable(results: BenchResult[]): string {
   ];
   return lines.join('\n');
 }
+
+/** One hot-path figure (issue 5) with its baseline from the same run and, if any, its target. */
+export interface HotPathFigure {
+  id: string;
+  name: string;
+  unit: string;
+  /** NaN when the figure was skipped. */
+  value: number;
+  baseline: number;
+  baselineName: string;
+  lowerIsBetter?: boolean;
+  /** `pass: null` when it could not be measured. */
+  target?: { text: string; pass: boolean | null };
+  detail?: string;
+}
+
+function num(value: number, unit: string): string {
+  if (Number.isNaN(value)) return '–';
+  const digits = unit === 'ms' ? 3 : 0;
+  return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
+}
+
+export function formatHotPathTable(figures: HotPathFigure[]): string {
+  const lines = [
+    '| figure | value | baseline | ratio | target |',
+    '|---|---|---|---|---|',
+    ...figures.map((f) => {
+      const ratio = Number.isNaN(f.value) ? '–' : `${(f.value / f.baseline).toFixed(2)}×`;
+      const target = f.target
+        ? `${f.target.text}: ${f.target.pass === null ? 'not measured' : f.target.pass ? '**met**' : '**missed**'}`
+        : '–';
+      return `| ${f.name} | ${num(f.value, f.unit)} | ${num(f.baseline, f.unit)} (${f.baselineName}) | ${ratio} | ${target} |`;
+    }),
+  ];
+  return lines.join('\n');
+}
