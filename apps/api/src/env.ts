@@ -58,7 +58,8 @@ const ZEnvSchema = z.object({
   /** How long a cached key may be served without a change notice (changes are pushed; this is a backstop). */
   KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** How often batched request logs, last-use times and usage buckets are written. */
-  FLUSH_PERIOD_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
+  // Short periods keep each batch small: on embedded PGlite a flush runs on the event loop.
+  FLUSH_PERIOD_MS: z.coerce.number().int().min(10).max(10_000).default(200),
   /** Request logs older than this are deleted (in batches, hourly). */
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Directory of the built SPA; served at / when it exists. */

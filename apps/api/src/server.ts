@@ -35,7 +35,8 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     }
   });
 
-  await server.register(restPlugin, { prefix: '/v1', app });
+  // No per-request log lines on the hot path: every /v1 request already gets a request_logs row.
+  await server.register(restPlugin, { prefix: '/v1', app, logLevel: 'warn' });
 
   await server.register(async (trpcScope) => {
     trpcScope.addHook('onRequest', createOriginGuard([app.env.PUBLIC_URL, ...app.env.ALLOWED_ORIGINS]));
