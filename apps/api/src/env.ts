@@ -57,11 +57,23 @@ const ZEnvSchema = z.object({
   IP_BLOCK_MINUTES: z.coerce.number().positive().default(15),
   /** How long a cached key may be served without a change notice (changes are pushed; this is a backstop). */
   KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /**
+   * How often each process reads the database's key change log, so a change made by another
+   * process (or the CLI) is seen within this time even without Redis (§2.2: within 1 s).
+   */
+  KEY_CHANGE_POLL_MS: z.coerce.number().int().min(50).max(1000).default(400),
   /** How often batched request logs, last-use times and usage buckets are written. */
   // Short periods keep each batch small: on embedded PGlite a flush runs on the event loop.
   FLUSH_PERIOD_MS: z.coerce.number().int().min(10).max(10_000).default(200),
+  /**
+   * Request-log rows a process keeps in memory while the database does not answer; beyond it,
+   * new rows are dropped and counted (`/metrics`), so an outage can never exhaust memory.
+   */
+  REQUEST_LOG_BUFFER_MAX: z.coerce.number().int().min(1000).max(10_000_000).default(200_000),
   /** Request logs older than this are deleted (in batches, hourly). */
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Bearer token that opens `GET /metrics` to non-loopback scrapers (unset: loopback only). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Directory of the built SPA; served at / when it exists. */
   WEB_DIST_DIR: z.string().optional(),
   /**

@@ -1,17 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { newId } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
 import { restPlugin } from './rest/plugin.js';
+import { sendError } from './rest/rest-errors.js';
 import type { AppServices } from './services.js';
 import { createContext } from './trpc/context.js';
 import { type AppRouter, appRouter } from './trpc/root.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * `/metrics` holds no tenant data but tells volumes: it answers on loopback (a local scraper or
+ * sidecar), or anywhere to `Authorization: Bearer <METRICS_TOKEN>`; otherwise it does not exist.
+ */
+export function metricsAllowed(
+  ip: string,
+  authorization: string | undefined,
+  token: string | undefined,
+): boolean {
+  if (token !== undefined && authorization !== undefined) {
+    const given = Buffer.from(authorization);
+    const wanted = Buffer.from(`Bearer ${token}`);
+    if (given.length === wanted.length && timingSafeEqual(given, wanted)) return true;
+  }
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
 
 /** Builds the HTTP server: tRPC at /trpc, /healthz, and the built SPA at / (with history fallback). */
 export async function buildServer(app: AppServices): Promise<FastifyInstance> {
@@ -20,9 +39,67 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     // Trust X-Forwarded-For only from the configured number of proxy hops.
     trustProxy: (_address: string, hop: number) => hop < app.env.TRUST_PROXY_HOPS,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: app.env.NODE_ENV === 'test',
+    // One info line per admin request (path only: query strings can carry secrets, see
+    // logger.ts); none for /v1, whose every request already gets a request_logs row, and none
+    // in tests.
+    logController: new LogController({
+      disableRequestLogging: (request: { url?: string }) =>
+        app.env.NODE_ENV === 'test' || (request.url ?? '').startsWith('/v1/'),
+    }),
     routerOptions: { maxParamLength: 5000 },
     genReqId: () => newId('req'),
+    // Requests Node's HTTP parser refuses (headers over 16 KiB, malformed requests) never reach a
+    // route; they too get the §5 shape with a request id, written on the raw socket.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const [status, reason, code, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [
+              431,
+              'Request Header Fields Too Large',
+              'HEADERS_TOO_LARGE',
+              'The request headers are larger than 16 KiB',
+            ]
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', 'TIMEOUT', 'The request took too long to arrive']
+            : [400, 'Bad Request', 'VALIDATION', 'The request is not valid HTTP'];
+      const body = JSON.stringify({ error: message, code, request_id: newId('req') });
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+    // The router's own refusals (a path parameter over 5,000 characters, bad percent-encoding)
+    // answer in the §5 error shape with a request id, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return sendError(
+          request,
+          reply,
+          414,
+          'URI_TOO_LONG',
+          'A path segment is longer than 5,000 characters',
+        );
+      }
+      if (error.code === 'FST_ERR_BAD_URL') {
+        return sendError(request, reply, 400, 'VALIDATION', 'The request path is not valid', {
+          path: 'Invalid percent-encoding in the path',
+        });
+      }
+      return sendError(request, reply, error.statusCode ?? 400, 'BAD_REQUEST', error.message);
+    },
+  });
+
+  server.get('/metrics', async (request, reply) => {
+    if (!metricsAllowed(request.ip, request.headers.authorization, app.env.METRICS_TOKEN)) {
+      return sendError(request, reply, 404, 'NOT_FOUND', 'Not found');
+    }
+    return reply
+      .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(app.metrics.render());
   });
 
   server.get('/healthz', async (_request, reply) => {
@@ -66,7 +143,7 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     server.setNotFoundHandler((request, reply) => {
       const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
       if (isPage && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
-      return reply.code(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+      return sendError(request, reply, 404, 'NOT_FOUND', 'Not found');
     });
   } else {
     app.log.warn({ webDist }, 'SPA build not found; serving the API only (run `pnpm build`)');

@@ -1,8 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { Session } from '../src/auth/session.entity.js';
 import { hashSessionToken } from '../src/auth/session.js';
+import { loadEnv } from '../src/env.js';
 import { INVALID_CREDENTIALS } from '../src/modules/user/user.service.js';
+import { createContext } from '../src/trpc/context.js';
+import { createCaller } from '../src/trpc/root.js';
 import { cookiePair, createTestApp, type TestApp, uniqueEmail } from './harness.js';
 
 let app: TestApp;
@@ -128,17 +132,57 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
     expect(error.code).toBe('BAD_REQUEST');
   });
 
-  it('throttles sign-in attempts per email', async () => {
+  it('throttles sign-in attempts per (email, IP) without locking the owner out from another address', async () => {
     const user = await app.signUp();
     for (let i = 0; i < 3; i++) {
       await rejection(
-        (await app.caller(null, `10.0.0.${i}`)).auth.signIn({ email: user.email, password: 'bad guess' }),
+        (await app.caller(null, '10.0.0.1')).auth.signIn({ email: user.email, password: 'bad guess' }),
       );
     }
+    // The stranger's address is throttled for this email, right password or not ...
     const throttled = await rejection(
-      (await app.caller(null, '10.0.0.99')).auth.signIn({ email: user.email, password: user.password }),
+      (await app.caller(null, '10.0.0.1')).auth.signIn({ email: user.email, password: user.password }),
     );
     expect(throttled.code).toBe('TOO_MANY_REQUESTS');
+    // ... while the owner, from another address, signs in.
+    const owner = await app.caller(null, '10.0.0.99');
+    await expect(owner.auth.signIn({ email: user.email, password: user.password })).resolves.toMatchObject({
+      email: user.email,
+    });
+  });
+
+  it('shares the throttle between processes (two apps on one database)', async () => {
+    const user = await app.signUp();
+    const other = await createApp(
+      loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGN_IN_MAX_PER_EMAIL: '3' }),
+      {
+        orm: app.db.orm,
+      },
+    );
+    try {
+      const viaOther = async () => {
+        const ctx = await createContext(other.services, {
+          ip: '10.0.0.7',
+          userAgent: 'vitest',
+          cookieHeader: undefined,
+          setCookie: () => undefined,
+        });
+        return createCaller(ctx);
+      };
+      await rejection(
+        (await app.caller(null, '10.0.0.7')).auth.signIn({ email: user.email, password: 'bad 1' }),
+      );
+      await rejection((await viaOther()).auth.signIn({ email: user.email, password: 'bad 2' }));
+      await rejection(
+        (await app.caller(null, '10.0.0.7')).auth.signIn({ email: user.email, password: 'bad 3' }),
+      );
+      const fourth = await rejection(
+        (await viaOther()).auth.signIn({ email: user.email, password: user.password }),
+      );
+      expect(fourth.code).toBe('TOO_MANY_REQUESTS');
+    } finally {
+      await other.close();
+    }
   });
 
   it('ends a session past its absolute lifetime even if it was used recently', async () => {

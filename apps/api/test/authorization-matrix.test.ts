@@ -121,6 +121,7 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   // Security: IP X is blocked, attributed to A.
   'security.list':                 row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
   'security.failedAuth':           row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'security.rateLimitHits':        row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
   'security.blockedIps':           row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
   'security.unblockIp':            row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   // Webhooks: endpoint E and its failed delivery D belong to A.
@@ -242,6 +243,7 @@ const INPUTS: Record<string, TInputBuilder> = {
   }),
   'security.list': (w) => ({ orgId: w.orgId }),
   'security.failedAuth': (w) => ({ orgId: w.orgId }),
+  'security.rateLimitHits': (w) => ({ orgId: w.orgId }),
   'security.blockedIps': (w) => ({ orgId: w.orgId }),
   'security.unblockIp': (w) => ({ orgId: w.orgId, ip: w.blockedIp }),
   'webhook.list': (w) => ({ orgId: w.orgId }),

@@ -91,7 +91,11 @@ beforeAll(async () => {
     scopes: ['payments:read', 'payments:write', 'admin:*'],
   });
   otherSpaceId = await addSpace(app, fx.orgId, 'Search API', ['search:read']);
-  const manager = await makeKey(fx, { name: 'manager', scopes: ['keys:read', 'keys:write', 'keys:delete'] });
+  const manager = await makeKey(fx, {
+    name: 'manager',
+    // A key grants only scopes it holds (§4): the manager issues payments keys, so it holds them.
+    scopes: ['keys:read', 'keys:write', 'keys:delete', 'payments:read', 'payments:write'],
+  });
   keys.manager = manager.key;
   ids.manager = manager.id;
   keys.reader = (await makeKey(fx, { name: 'reader', scopes: ['keys:read'] })).key;

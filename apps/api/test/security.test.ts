@@ -171,8 +171,8 @@ describe('quota exceeded', () => {
     // Two monitors stand for two API processes sharing the database.
     const { SecurityMonitor } = await import('../src/modules/security/security-monitor.js');
     const policy = { maxFailures: 20, failureWindowMs: 300_000, blockMs: 900_000 };
-    const a = new SecurityMonitor(app.db.orm, app.services.log, policy);
-    const b = new SecurityMonitor(app.db.orm, app.services.log, policy);
+    const a = new SecurityMonitor(app.db.orm, app.services.log, policy, app.services.metrics);
+    const b = new SecurityMonitor(app.db.orm, app.services.log, policy, app.services.metrics);
     a.quotaExceeded(hit);
     b.quotaExceeded({ ...hit, at: hit.at + 1000 });
     await Promise.all([a.flush(), b.flush()]);

@@ -15,3 +15,4 @@ export * from './quota/rolling-window.js';
 export * from './rate-limit/plans.js';
 export * from './rate-limit/sliding-window-limiter.js';
 export * from './scopes/scopes.js';
+export * from './text.js';

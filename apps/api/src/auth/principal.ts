@@ -16,6 +16,8 @@ export type Principal =
       /** The key's own space; an `admin:*` key acts across the organization. */
       spaceId: string;
       acrossSpaces: boolean;
+      /** The key's scopes: it may grant only these to keys it creates, updates or rolls (§4). */
+      scopes: readonly string[];
     }
   | { kind: 'system'; label: string; ip: null };
 

@@ -1,12 +1,14 @@
 import { Session } from '../auth/session.entity.js';
+import { SignInAttempt } from '../auth/sign-in-attempt.entity.js';
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
+import { KeyChange } from '../modules/api-key/key-change.entity.js';
 import { AuditEvent } from '../modules/audit/audit.entity.js';
 import { Event } from '../modules/event/event.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
-import { KeyIp, SecurityEvent } from '../modules/security/security-event.entity.js';
+import { AuthFailure, KeyIp, SecurityEvent } from '../modules/security/security-event.entity.js';
 import { Space, SpaceMembership } from '../modules/space/space.entity.js';
 import { UsageBucket } from '../modules/usage/usage-bucket.entity.js';
 import { User } from '../modules/user/user.entity.js';
@@ -30,4 +32,7 @@ export const entities = [
   Event,
   WebhookEndpoint,
   WebhookDelivery,
+  AuthFailure,
+  KeyChange,
+  SignInAttempt,
 ];

@@ -64,3 +64,13 @@ export async function migrate(orm: Orm): Promise<string[]> {
   const applied = await orm.migrator.up();
   return applied.map((m) => m.name);
 }
+
+/** Whether the database answers a trivial query (a failed write's cause: the data, or the database?). */
+export async function databaseReachable(orm: Orm): Promise<boolean> {
+  try {
+    await orm.em.fork().getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

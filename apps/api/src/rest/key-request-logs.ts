@@ -35,12 +35,15 @@ export function encodeLogCursor(cursor: LogCursor): string {
   return Buffer.from(`${cursor.time}|${cursor.id}`, 'utf8').toString('base64url');
 }
 
+/** The last instant PostgreSQL's `timestamptz` and ISO 8601 without an expanded year both hold. */
+const MAX_CURSOR_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Decodes a cursor; anything that is not one we issued is a `cursor` validation error. */
 export function decodeLogCursor(value: string): LogCursor {
   const match = /^(\d{1,15})\|(\d{1,18})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
   const time = Number(match?.[1]);
   const id = Number(match?.[2]);
-  if (!match || !Number.isSafeInteger(time) || !Number.isSafeInteger(id)) {
+  if (!match || !Number.isSafeInteger(time) || !Number.isSafeInteger(id) || time > MAX_CURSOR_TIME) {
     throw AppError.field(
       'BAD_REQUEST',
       'cursor',

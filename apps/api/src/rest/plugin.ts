@@ -12,6 +12,18 @@ import { registerRestRoutes } from './route-table.js';
 export async function restPlugin(server: FastifyInstance, options: { app: AppServices }): Promise<void> {
   const { app } = options;
 
+  // JSON bodies through Fastify's own (prototype-poisoning safe) parser, except that an empty
+  // body is no body: a POST such as a roll may send `Content-Type: application/json` and nothing.
+  const json = server.getDefaultJsonParser('error', 'error');
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    json(request, body.toString(), done);
+  });
+
   server.addHook('onRequest', async (request, reply) => {
     const method = request.method;
     if (method === 'POST' || method === 'PATCH' || method === 'PUT') {

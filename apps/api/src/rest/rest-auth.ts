@@ -22,16 +22,36 @@ declare module 'fastify' {
   }
 }
 
-/** `Authorization: Bearer <key>` or `X-API-Key: <key>` (§3); null when neither is present. */
-export function presentedKey(request: FastifyRequest): string | null {
-  const authorization = request.headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    return match?.[1]?.trim() ?? authorization.trim();
-  }
+/** The key a request presents, by the header rules of §3. */
+export interface PresentedKey {
+  /** The key, or null when no header carries one (an empty value counts as none). */
+  key: string | null;
+  /**
+   * The headers break the rules: `Authorization` without the `Bearer` scheme (a bare key or
+   * another scheme), or two different keys in `Authorization` and `X-API-Key`. Answered `INVALID`.
+   */
+  malformed: boolean;
+}
+
+const BEARER = /^Bearer(?:[ \t]+(.*))?$/i;
+
+/**
+ * `Authorization: Bearer <key>` or `X-API-Key: <key>` (§3): an empty value is no key
+ * (`MISSING`); a bare key in `Authorization`, another scheme, or two different keys in the two
+ * headers are `INVALID`; the same key in both is accepted.
+ */
+export function presentedKey(request: FastifyRequest): PresentedKey {
+  const authorization = request.headers.authorization?.trim();
   const header = request.headers['x-api-key'];
-  if (typeof header === 'string') return header.trim();
-  return null;
+  const apiKey = typeof header === 'string' ? header.trim() : '';
+  let bearer = '';
+  if (authorization) {
+    const match = BEARER.exec(authorization);
+    if (!match) return { key: null, malformed: true };
+    bearer = match[1]?.trim() ?? '';
+  }
+  if (bearer && apiKey && bearer !== apiKey) return { key: null, malformed: true };
+  return { key: bearer || apiKey || null, malformed: false };
 }
 
 /**
@@ -66,8 +86,10 @@ export async function authenticate(
   requiredScopes: readonly string[],
   options: { meter?: boolean } = {},
 ): Promise<KeyAuth | null> {
+  const presented = presentedKey(request);
   const outcome = await app.verification.verifier.verify({
-    key: presentedKey(request),
+    key: presented.key,
+    malformed: presented.malformed,
     ip: request.ip,
     requiredScopes,
     cost: 1,
@@ -99,6 +121,7 @@ export async function authenticate(
       ip: request.ip,
       spaceId: key.spaceId,
       acrossSpaces: key.scopes.includes('admin:*'),
+      scopes: key.scopes,
     },
   };
   request.keyAuth = auth;

@@ -1,3 +1,4 @@
+import { findUnsafeText, unsafeTextMessage } from '@keysmith/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { KeyServiceContext } from '../modules/api-key/api-key.service.js';
@@ -93,6 +94,24 @@ function parseInput(
 }
 
 /**
+ * The catch-all text guard of §5 for one request: any control character or lone surrogate in a
+ * path parameter or the query string, and NUL or a lone surrogate anywhere in the body (other
+ * control characters in bodies are the fields' own rules), answers 400 naming the field.
+ */
+function unsafeInput(request: FastifyRequest): Record<string, string> | null {
+  const sources: [unknown, boolean][] = [
+    [request.params, true],
+    [request.query, true],
+    [request.body, false],
+  ];
+  for (const [value, allControls] of sources) {
+    const found = findUnsafeText(value, { allControls });
+    if (found) return { [found.path.join('.') || 'body']: unsafeTextMessage(found.reason) };
+  }
+  return null;
+}
+
+/**
  * Registers a key-authenticated route: authenticate with the route's scope first (so an
  * anonymous caller learns nothing about validation), then parse path, query and body with the
  * route's schemas (400 `VALIDATION` with snake_case `fields`), run the handler, and send its
@@ -111,6 +130,8 @@ export function registerKeyRoute<
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const auth = await authenticate(app, request, reply, scopes);
       if (!auth) return reply;
+      const unsafe = unsafeInput(request);
+      if (unsafe) return sendError(request, reply, 400, 'VALIDATION', 'Invalid request', unsafe);
       const params = parseInput(route.params, request.params);
       const query = parseInput(route.query, request.query);
       // A POST without a body (e.g. a roll with the default grace period) means `{}`.

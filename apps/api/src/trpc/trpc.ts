@@ -1,3 +1,4 @@
+import { findUnsafeText, unsafeTextMessage } from '@keysmith/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { type OrgScope, userAuditActor } from '../auth/org-scope.js';
@@ -66,9 +67,22 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
+/**
+ * The catch-all text guard (§5): no NUL and no lone surrogate in any string of any input, object
+ * keys included, reaches a procedure (PostgreSQL can store neither). Names, descriptions and
+ * search strings refuse other control characters in their own schemas.
+ */
+const rejectUnsafeText = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnsafeText(await getRawInput());
+  if (found) {
+    throw AppError.field('BAD_REQUEST', found.path.join('.') || 'input', unsafeTextMessage(found.reason));
+  }
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+export const publicProcedure = t.procedure.use(errorMapping).use(rejectUnsafeText);
 
 /** A signed-in admin; `ctx.user` is guaranteed. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

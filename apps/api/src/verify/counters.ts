@@ -46,6 +46,16 @@ export interface IpBlockPolicy {
 }
 
 /**
+ * What a failed-attempt block applies to (§3): an IP everywhere (`organizationId` null: direct
+ * `/v1` calls with bad keys), or an IP as reported by one organization's backend through
+ * `/v1/keys/verify`, which counts and blocks only within that organization, so one tenant can
+ * never block another tenant's callers. The counters' IP methods take this subject string.
+ */
+export function blockSubject(organizationId: string | null, ip: string): string {
+  return organizationId === null ? ip : `${organizationId}/${ip}`;
+}
+
+/**
  * The shared state of the hot path behind one interface: rate-limit logs, quota counters
  * and failed-attempt blocks. `MemoryCounters` serves the embedded single process;
  * `RedisCounters` shares exact state between processes with atomic Lua scripts.
@@ -58,10 +68,10 @@ export interface Counters {
   peekRate(check: RateCheck): Promise<RateLimitDecision>;
   consumeQuota(check: QuotaCheck): Promise<QuotaOutcome>;
   peekQuota(check: QuotaCheck): Promise<QuotaOutcome>;
-  /** When the IP's block ends (epoch ms), or null when it is not blocked. */
-  ipBlockedUntil(ip: string, now: number): Promise<number | null>;
-  /** Counts a failed attempt; returns when the (possibly new) block ends, or null. */
-  recordAuthFailure(ip: string, now: number): Promise<number | null>;
-  unblockIp(ip: string): Promise<void>;
+  /** When the block of a {@link blockSubject} ends (epoch ms), or null when it is not blocked. */
+  ipBlockedUntil(subject: string, now: number): Promise<number | null>;
+  /** Counts a failed attempt of a {@link blockSubject}; returns when the (possibly new) block ends, or null. */
+  recordAuthFailure(subject: string, now: number): Promise<number | null>;
+  unblockIp(subject: string): Promise<void>;
   close(): Promise<void>;
 }

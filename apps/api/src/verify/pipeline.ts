@@ -13,7 +13,7 @@ import {
   type VerifyCode,
   type VerifyResultCode,
 } from '@keysmith/domain';
-import type { Counters, QuotaOutcome } from './counters.js';
+import { blockSubject, type Counters, type QuotaOutcome } from './counters.js';
 import type { KeyCache } from './key-cache.js';
 import type { UsageStore } from './usage-store.js';
 import type { VerifiableKey } from './verifiable-key.js';
@@ -21,8 +21,17 @@ import type { VerifiableKey } from './verifiable-key.js';
 export interface VerifyRequest {
   /** The presented key exactly as sent (header value without `Bearer `), or null when none. */
   key: string | null;
-  /** The caller's IP as seen through trusted proxies (for `/v1/keys/verify`: the body's `ip`). */
-  ip: string;
+  /**
+   * True when the key headers break the rules of §3 (a bare key in `Authorization`, another
+   * scheme, or two different keys): `INVALID`, whatever `key` holds.
+   */
+  malformed?: boolean;
+  /**
+   * The caller's IP as seen through trusted proxies (for `/v1/keys/verify`: the body's `ip`),
+   * or null when unknown (a verify call without `ip`): no block applies to or is counted for an
+   * unknown address, and it satisfies no allowlist.
+   */
+  ip: string | null;
   requiredScopes: readonly string[];
   /** Credits this request costs (0 checks quotas without consuming). */
   cost: number;
@@ -35,7 +44,8 @@ export interface VerifyRequest {
   /**
    * For `/v1/keys/verify`: the verified key must belong to the caller's organization (and
    * space, unless the caller holds `admin:*`); any other key is `Invalid API Key`, exactly
-   * as if it did not exist, so no tenant can probe another's keys.
+   * as if it did not exist, so no tenant can probe another's keys. Failed attempts it reports
+   * count and block per (this organization, ip), never globally (§3).
    */
   within?: { organizationId: string; spaceId: string | null };
 }
@@ -57,20 +67,30 @@ export interface VerifyOutcome {
 }
 
 /**
+ * A failed attempt (`MISSING`/`INVALID`) from `ip`, attributed to the organization that
+ * reported it through `/v1/keys/verify` or whose real key id it named (null: nobody's), with
+ * the key id it named, if any, and the block it started, if it did.
+ */
+export interface AuthFailureReport {
+  ip: string;
+  code: 'MISSING' | 'INVALID';
+  organizationId: string | null;
+  keyId: string | null;
+  /** True when the block applies only within `organizationId` (attempts reported through verify). */
+  scoped: boolean;
+  blockedUntil: number | null;
+  now: number;
+}
+
+/**
  * What the pipeline reports to the security log (§6). Implementations only queue: they are
  * called on the request path and must not do I/O there.
  */
 export interface VerifierEvents {
-  /** A failed attempt started a block of `ip` until `until` (epoch ms). */
-  ipBlocked(block: {
-    ip: string;
-    until: number;
-    organizationId: string | null;
-    keyId: string | null;
-    now: number;
-  }): void;
+  /** A failed attempt (`MISSING`/`INVALID`), counted and possibly starting a block (§3). */
+  authFailed(failure: AuthFailureReport): void;
   /** A request of `key` was refused because `window` had no room. */
-  quotaExceeded(hit: { key: VerifiableKey; window: QuotaWindowName; ip: string; now: number }): void;
+  quotaExceeded(hit: { key: VerifiableKey; window: QuotaWindowName; ip: string | null; now: number }): void;
 }
 
 export interface VerifierDeps {
@@ -130,26 +150,28 @@ export class Verifier {
 
   async verify(req: VerifyRequest): Promise<VerifyOutcome> {
     const { counters } = this.deps;
-    const blockedUntil = await counters.ipBlockedUntil(req.ip, req.now);
+    const subject = req.ip === null ? null : blockSubject(req.within?.organizationId ?? null, req.ip);
+    const blockedUntil = subject === null ? null : await counters.ipBlockedUntil(subject, req.now);
     if (blockedUntil !== null) {
       return refusal('IP_BLOCKED', null, { retryAfterSeconds: Math.ceil((blockedUntil - req.now) / 1000) });
     }
-    if (req.key === null || req.key === '') {
-      await this.authFailure(req, null);
+    if (!req.malformed && (req.key === null || req.key === '')) {
+      await this.authFailure(req, subject, 'MISSING', null, null);
       return refusal('MISSING', null);
     }
-    const parsed = parseApiKey(req.key);
-    const key = parsed.ok
-      ? (this.deps.keys.peek(parsed.key.keyId, req.now) ??
-        (await this.deps.keys.get(parsed.key.keyId, req.now)))
-      : null;
+    const parsed = req.malformed || req.key === null ? null : parseApiKey(req.key);
+    const named = parsed?.ok ? parsed.key.keyId : null;
+    const key =
+      named === null
+        ? null
+        : (this.deps.keys.peek(named, req.now) ?? (await this.deps.keys.get(named, req.now)));
     const foreign =
       key !== null &&
       req.within !== undefined &&
       (key.organizationId !== req.within.organizationId ||
         (req.within.spaceId !== null && key.spaceId !== req.within.spaceId));
-    if (!parsed.ok || !key || foreign || !timingSafeEqual(sha256(parsed.key.secret), key.secretHash)) {
-      await this.authFailure(req, foreign ? null : key);
+    if (!parsed?.ok || !key || foreign || !timingSafeEqual(sha256(parsed.key.secret), key.secretHash)) {
+      await this.authFailure(req, subject, 'INVALID', named, foreign ? null : key);
       return refusal('INVALID', null);
     }
     if (key.revokedAt !== null || (key.graceEndsAt !== null && key.graceEndsAt <= req.now)) {
@@ -158,7 +180,7 @@ export class Verifier {
     if (!key.active) return this.withRate(refusal('INACTIVE', key), key, req);
     if (key.expiresAt !== null && key.expiresAt <= req.now)
       return this.withRate(refusal('EXPIRED', key), key, req);
-    if (key.ipAllowlist.length > 0 && !ipInAllowlist(req.ip, key.ipAllowlist)) {
+    if (key.ipAllowlist.length > 0 && (req.ip === null || !ipInAllowlist(req.ip, key.ipAllowlist))) {
       return this.withRate(refusal('IP_NOT_ALLOWED', key), key, req);
     }
     if (req.requiredScopes.length > 0 && !hasScopes(key.scopes, req.requiredScopes).ok) {
@@ -209,18 +231,26 @@ export class Verifier {
   }
 
   /**
-   * Counts a failed attempt. A block it starts is reported, attributed to the organization of
-   * the real key the request named (a wrong secret), else to the organization whose backend
-   * reported the attempt through `/v1/keys/verify`, else to none.
+   * Counts a failed attempt against its block subject (none when the IP is unknown) and reports
+   * it, attributed to the organization whose backend reported it through `/v1/keys/verify`, else
+   * to the organization of the real key whose id the request named (a wrong secret), else to none.
    */
-  private async authFailure(req: VerifyRequest, key: VerifiableKey | null): Promise<void> {
-    const until = await this.deps.counters.recordAuthFailure(req.ip, req.now);
-    if (until === null || !this.deps.events) return;
-    this.deps.events.ipBlocked({
+  private async authFailure(
+    req: VerifyRequest,
+    subject: string | null,
+    code: 'MISSING' | 'INVALID',
+    namedKeyId: string | null,
+    key: VerifiableKey | null,
+  ): Promise<void> {
+    if (subject === null || req.ip === null) return;
+    const until = await this.deps.counters.recordAuthFailure(subject, req.now);
+    this.deps.events?.authFailed({
       ip: req.ip,
-      until,
-      organizationId: key?.organizationId ?? req.within?.organizationId ?? null,
-      keyId: key?.id ?? null,
+      code,
+      organizationId: req.within?.organizationId ?? key?.organizationId ?? null,
+      keyId: namedKeyId,
+      scoped: req.within !== undefined,
+      blockedUntil: until,
       now: req.now,
     });
   }

@@ -1,6 +1,9 @@
+import { sanitizeText } from '@keysmith/domain';
 import type { Logger } from 'pino';
-import type { Orm } from '../db/orm.js';
+import { writeIsolating } from '../db/isolating-write.js';
+import { databaseReachable, type Orm } from '../db/orm.js';
 import { pgTextArray } from '../db/sql.js';
+import type { MetricCounter, Metrics } from '../metrics.js';
 
 /** One authenticated request, as §1's RequestLog. */
 export interface RequestLogEntry {
@@ -18,40 +21,88 @@ export interface RequestLogEntry {
 }
 
 const COLUMNS = 11;
+/** Rows per insert statement: keeps one statement (and one failed try) small. */
+const CHUNK = 2000;
+/** At most one "database unreachable" line per this long, however many flushes fail. */
+const DOWN_LOG_EVERY_MS = 30_000;
+
+export interface RequestLogWriterOptions {
+  /** A flush starts early once this many rows wait. */
+  flushAt: number;
+  /**
+   * Rows kept in memory while the database does not answer. Beyond it, new rows are dropped and
+   * counted (`keysmith_request_log_rows_dropped_total`): memory stays bounded and the process
+   * keeps serving through any outage.
+   */
+  maxBuffered: number;
+  /** Sees each batch once it is written (the security monitor); must only queue, not do I/O. */
+  onWritten?: (rows: readonly RequestLogEntry[]) => void;
+  metrics: Metrics;
+}
 
 /**
- * Buffers request logs and last-use updates in memory and writes them in batches: one
- * multi-row insert through `unnest` per flush, and one `update … from (values)` that moves
- * `last_used_at` forward only (so batches from several processes, applied in any order,
- * leave the latest). Nothing here is awaited on the request path.
+ * Buffers request logs and last-use updates in memory and writes them in batches: multi-row
+ * inserts through `unnest`, and one `update … from (values)` that moves `last_used_at`
+ * forward only (so batches from several processes, applied in any order, leave the latest).
+ * Nothing here is awaited on the request path.
+ *
+ * The writer cannot be poisoned: a batch that fails while the database answers is split until
+ * the rows that fail alone are found; those are set aside and counted (one bounded log line
+ * per flush), and every other row, of every tenant, is written. Text a client sent is made
+ * storable before it is queued (no NUL, no lone surrogate), so that path is the last resort.
  */
 export class RequestLogWriter {
   private buffer: RequestLogEntry[] = [];
   private lastUse = new Map<string, { at: number; ip: string | null }>();
   private flushing: Promise<void> | null = null;
+  private lastDownLog = 0;
+  private readonly written: MetricCounter;
+  private readonly setAside: MetricCounter;
+  private readonly dropped: MetricCounter;
 
   constructor(
     private readonly orm: Orm,
     private readonly log: Logger,
-    private readonly maxBuffer = 5000,
-    /** Sees each batch once it is written (the security monitor); must only queue, not do I/O. */
-    private readonly onWritten?: (rows: readonly RequestLogEntry[]) => void,
-  ) {}
+    private readonly options: RequestLogWriterOptions,
+  ) {
+    const { metrics } = options;
+    this.written = metrics.counter('keysmith_request_log_rows_written_total', 'Request log rows written');
+    this.setAside = metrics.counter(
+      'keysmith_request_log_rows_set_aside_total',
+      'Request log rows the database refused on their own (bad data); not retried',
+    );
+    this.dropped = metrics.counter(
+      'keysmith_request_log_rows_dropped_total',
+      'Request log rows dropped because the buffer was full while the database was unreachable',
+    );
+    metrics.gauge(
+      'keysmith_request_log_rows_buffered',
+      'Request log rows waiting to be written',
+      () => this.pending,
+    );
+  }
 
   push(entry: RequestLogEntry, admitted: boolean): void {
-    this.buffer.push(entry);
     if (admitted && entry.keyId) {
       const previous = this.lastUse.get(entry.keyId);
       if (!previous || previous.at < entry.time)
         this.lastUse.set(entry.keyId, { at: entry.time, ip: entry.ip });
     }
-    if (this.buffer.length >= this.maxBuffer) void this.flush().catch(() => undefined);
+    if (this.buffer.length >= this.options.maxBuffered) {
+      this.dropped.inc();
+      return;
+    }
+    entry.endpoint = sanitizeText(entry.endpoint);
+    entry.method = sanitizeText(entry.method);
+    this.buffer.push(entry);
+    if (this.buffer.length >= this.options.flushAt) void this.flush().catch(() => undefined);
   }
 
   get pending(): number {
     return this.buffer.length;
   }
 
+  /** Writes what is buffered; rejects (after keeping the rows) only when the database is unreachable. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.buffer.length === 0 && this.lastUse.size === 0) return;
@@ -59,38 +110,76 @@ export class RequestLogWriter {
     const lastUse = this.lastUse;
     this.buffer = [];
     this.lastUse = new Map();
-    this.flushing = this.write(rows, lastUse)
-      .then(() => {
-        try {
-          this.onWritten?.(rows);
-        } catch (error) {
-          // The rows are written: a failing observer must not make them be written twice.
-          this.log.error({ err: error }, 'request log observer failed');
-        }
-      })
-      .catch((error: unknown) => {
-        // Put the batch back in front: it is retried on the next flush, in order.
-        this.buffer = rows.concat(this.buffer);
+    this.flushing = this.write(rows, lastUse).finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private async write(rows: RequestLogEntry[], lastUse: Map<string, { at: number; ip: string | null }>) {
+    const result = await writeIsolating(
+      rows,
+      (part) => this.insert(part),
+      () => databaseReachable(this.orm),
+    );
+    this.written.inc(result.written.length);
+    if (result.rejected.length > 0) {
+      this.setAside.inc(result.rejected.length);
+      this.log.error(
+        {
+          rows: result.rejected.length,
+          organizations: new Set(result.rejected.map((r) => r.item.organizationId)).size,
+          written: result.written.length,
+          err: result.rejected[0]?.error,
+        },
+        'request log rows refused by the database were set aside; the rest of the batch was written',
+      );
+    }
+    if (result.written.length > 0) {
+      try {
+        this.options.onWritten?.(result.written);
+      } catch (error) {
+        // The rows are written: a failing observer must not make them be written twice.
+        this.log.error({ err: error }, 'request log observer failed');
+      }
+    }
+    let failure: unknown = null;
+    if (result.unwritten.length > 0) {
+      // Back in front, in order, within the bound: newer rows wait behind them.
+      const room = Math.max(0, this.options.maxBuffered - this.buffer.length);
+      const kept = result.unwritten.slice(0, room);
+      this.dropped.inc(result.unwritten.length - kept.length);
+      this.buffer = kept.concat(this.buffer);
+      failure = result.firstError;
+    }
+    if (lastUse.size > 0) {
+      try {
+        await this.updateLastUse(lastUse);
+      } catch (error) {
         for (const [id, use] of lastUse) {
           const newer = this.lastUse.get(id);
           if (!newer || newer.at < use.at) this.lastUse.set(id, use);
         }
-        this.log.error({ err: error, rows: rows.length }, 'request log flush failed; will retry');
-        throw error;
-      })
-      .finally(() => {
-        this.flushing = null;
-      });
-    await this.flushing;
+        failure ??= error;
+      }
+    }
+    if (failure !== null) {
+      const now = Date.now();
+      if (now - this.lastDownLog >= DOWN_LOG_EVERY_MS) {
+        this.lastDownLog = now;
+        this.log.error(
+          { err: failure, buffered: this.buffer.length, limit: this.options.maxBuffered },
+          'database unreachable: request logs are buffered and retried',
+        );
+      }
+      throw failure;
+    }
   }
 
-  private async write(
-    rows: RequestLogEntry[],
-    lastUse: Map<string, { at: number; ip: string | null }>,
-  ): Promise<void> {
+  private async insert(rows: readonly RequestLogEntry[]): Promise<void> {
     const conn = this.orm.em.fork().getConnection();
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000);
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
       const cols: string[][] = Array.from({ length: COLUMNS }, () => []);
       for (const r of chunk) {
         const values = [
@@ -116,9 +205,14 @@ export class RequestLogWriter {
         cols.map((c) => pgTextArray(c)),
       );
     }
-    if (lastUse.size > 0) {
-      const ids = [...lastUse.keys()];
-      await conn.execute(
+  }
+
+  private async updateLastUse(lastUse: Map<string, { at: number; ip: string | null }>): Promise<void> {
+    const ids = [...lastUse.keys()];
+    await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(
         `update api_keys k set last_used_at = u.at, last_used_ip = nullif(u.ip, '')
            from unnest(?::text[], ?::timestamptz[], ?::text[]) as u(id, at, ip)
           where k.id = u.id and (k.last_used_at is null or k.last_used_at < u.at)`,
@@ -128,6 +222,5 @@ export class RequestLogWriter {
           pgTextArray(ids.map((id) => lastUse.get(id)?.ip ?? '')),
         ],
       );
-    }
   }
 }

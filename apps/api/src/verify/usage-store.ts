@@ -1,5 +1,6 @@
 import type { QuotaWindowName } from '@keysmith/domain';
-import type { Em, Orm } from '../db/orm.js';
+import { writeIsolating } from '../db/isolating-write.js';
+import { databaseReachable, type Em, type Orm } from '../db/orm.js';
 import { pgTextArray } from '../db/sql.js';
 
 export type Granularity = 'minute' | 'hour' | 'total';
@@ -115,26 +116,32 @@ export class UsageStore {
     );
   }
 
-  /** Writes everything queued so far; on failure the credits are put back for the next try. */
-  flush(): Promise<void> {
+  /**
+   * Writes everything queued so far. Keys whose credits the database refuses on their own are
+   * set aside (logged by the caller through the returned count), so they cannot hold back
+   * other keys; when the database is unreachable, the credits are put back for the next try.
+   */
+  flush(): Promise<number> {
     return this.gate.write(async () => {
-      if (this.pending.size === 0) return;
-      const batch = this.pending;
+      if (this.pending.size === 0) return 0;
+      const batch = [...this.pending];
       this.pending = new Map();
       this.pendingBuckets = 0;
-      try {
-        await this.write(batch);
-      } catch (error) {
-        for (const [keyId, entry] of batch) {
-          for (const [minute, credits] of entry.minutes)
-            this.addMinute(entry.organizationId, keyId, minute, credits);
-        }
-        throw error;
+      const result = await writeIsolating(
+        batch,
+        (part) => this.write(part),
+        () => databaseReachable(this.orm),
+      );
+      for (const [keyId, entry] of result.unwritten) {
+        for (const [minute, credits] of entry.minutes)
+          this.addMinute(entry.organizationId, keyId, minute, credits);
       }
+      if (result.unwritten.length > 0) throw result.firstError;
+      return result.rejected.length;
     });
   }
 
-  private async write(batch: Map<string, PendingKey>): Promise<void> {
+  private async write(batch: readonly (readonly [string, PendingKey])[]): Promise<void> {
     const orgs: string[] = [];
     const keys: string[] = [];
     const grans: string[] = [];

@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Orm } from '../db/orm.js';
 import type { TEnv } from '../env.js';
+import type { Metrics } from '../metrics.js';
 import { InProcessKeyChanges } from '../modules/api-key/key-changes.js';
 import { SecurityMonitor } from '../modules/security/security-monitor.js';
 import type { Counters, IpBlockPolicy } from './counters.js';
 import { FailoverCounters } from './failover-counters.js';
 import { KeyCache } from './key-cache.js';
+import { KeyChangePoller } from './key-change-poller.js';
 import { MemoryCounters } from './memory-counters.js';
 import { PgQuotaCounter } from './pg-quota-counter.js';
 import { Verifier } from './pipeline.js';
@@ -40,7 +42,13 @@ export interface Verification {
   close(): Promise<void>;
 }
 
-export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: Counters): Verification {
+export function createVerification(
+  env: TEnv,
+  orm: Orm,
+  log: Logger,
+  metrics: Metrics,
+  counters?: Counters,
+): Verification {
   const usage = new UsageStore(orm);
   const keys = new KeyCache(orm, {
     positiveTtlMs: env.KEY_CACHE_TTL_SECONDS * 1000,
@@ -100,16 +108,35 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
   // A change drops the cached record at once; the next request reloads it from the database.
   changes.subscribe((_organizationId, keyId) => keys.invalidate(keyId));
   changes.subscribeOrganization((organizationId) => keys.invalidateOrganization(organizationId));
+  // Changes made by other processes also arrive through the database's change log, within
+  // KEY_CHANGE_POLL_MS: the path that holds when Redis is down or absent (§2.2).
+  const poller = new KeyChangePoller(
+    orm,
+    {
+      key: (_organizationId, keyId) => keys.invalidate(keyId),
+      organization: (organizationId) => keys.invalidateOrganization(organizationId),
+    },
+    log,
+    env.KEY_CHANGE_POLL_MS,
+  );
 
-  const security = new SecurityMonitor(orm, log, ipPolicy);
-  const logs = new RequestLogWriter(orm, log, 5000, (rows) => security.observe(rows));
+  const security = new SecurityMonitor(orm, log, ipPolicy, metrics);
+  const logs = new RequestLogWriter(orm, log, {
+    flushAt: 5000,
+    maxBuffered: env.REQUEST_LOG_BUFFER_MAX,
+    onWritten: (rows) => security.observe(rows),
+    metrics,
+  });
+  const usageSetAside = metrics.counter(
+    'keysmith_usage_keys_set_aside_total',
+    'Keys whose usage credits the database refused on their own (bad data); not retried',
+  );
   const verifier = new Verifier({
     keys,
     counters: chosen,
     usage,
     events: {
-      ipBlocked: ({ ip, until, organizationId, keyId, now }) =>
-        security.ipBlocked({ ip, until, organizationId, keyId, at: now }),
+      authFailed: (failure) => security.authFailed(failure),
       quotaExceeded: ({ key, window, ip, now }) =>
         security.quotaExceeded({
           organizationId: key.organizationId,
@@ -123,12 +150,15 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     },
   });
 
+  // Each writer keeps what it could not write and logs its own failures (bounded, throttled).
   const flush = async () => {
-    const results = await Promise.allSettled([logs.flush(), usage.flush()]);
+    const [, credits] = await Promise.allSettled([logs.flush(), usage.flush()]);
+    if (credits.status === 'fulfilled' && credits.value > 0) {
+      usageSetAside.inc(credits.value);
+      log.error({ keys: credits.value }, 'usage credits refused by the database were set aside');
+    }
     // After the logs: new-IP detection reads the rows just written.
-    results.push(...(await Promise.allSettled([security.flush()])));
-    for (const r of results)
-      if (r.status === 'rejected') log.error({ err: r.reason }, 'batched write failed; will retry');
+    await security.flush().catch(() => undefined);
   };
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
@@ -149,6 +179,7 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     changes,
     redis,
     async ready() {
+      await poller.start();
       if (!redis || !(changes instanceof RedisKeyChanges)) return;
       const up = await whenReady(redis, 5000);
       if (!up) log.warn('Redis not reachable at start; serving from the fallbacks until it is');
@@ -161,6 +192,7 @@ export function createVerification(env: TEnv, orm: Orm, log: Logger, counters?: 
     flush,
     async close() {
       clearInterval(timer);
+      await poller.stop();
       await running;
       await flush();
       await chosen.close();

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN_SCOPE,
+  catalogAllows,
   hasScopes,
   isSubsetOfCatalog,
   isValidScope,
@@ -10,6 +11,7 @@ import {
   RESERVED_SCOPES,
   SCOPE_MAX_LENGTH,
   scopeGrants,
+  scopesNotGrantable,
   scopesOutsideCatalog,
 } from './scopes.js';
 
@@ -247,9 +249,28 @@ describe('isSubsetOfCatalog / scopesOutsideCatalog', () => {
     expect(isSubsetOfCatalog(['keys:*'], [])).toBe(false);
   });
 
-  it('lets a catalog holding admin:* allow any valid scope, wildcards included', () => {
-    expect(isSubsetOfCatalog(['admin:*', 'x:*', 'x:y'], ['admin:*'])).toBe(true);
+  it('lets a catalog holding admin:* allow only admin:* itself (§4), not made-up scopes', () => {
+    expect(isSubsetOfCatalog(['admin:*'], ['admin:*'])).toBe(true);
+    expect(scopesOutsideCatalog(['admin:*', 'x:*', 'x:y', 'foo:bar'], ['admin:*'])).toEqual([
+      'x:*',
+      'x:y',
+      'foo:bar',
+    ]);
     expect(isSubsetOfCatalog(['X:y'], ['admin:*'])).toBe(false);
+  });
+
+  it.each([
+    ['reports:*', 'reports:export', true],
+    ['reports:*', 'reports:*', true],
+    ['reports:*', 'reporting:export', false],
+    ['reports:read', 'reports:read', true],
+    ['reports:read', 'reports:*', false],
+    ['admin:*', 'admin:*', true],
+    ['admin:*', 'admin:read', false],
+    ['admin:*', 'reports:read', false],
+    ['bad', 'bad', false],
+  ])('catalogAllows(%j, %j) is %s', (entry, scope, expected) => {
+    expect(catalogAllows(entry, scope)).toBe(expected);
   });
 
   it('lists the offending scopes once, in order', () => {
@@ -275,6 +296,31 @@ describe('isSubsetOfCatalog / scopesOutsideCatalog', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('scopesNotGrantable (scopes never escalate)', () => {
+  it.each([
+    [['keys:write'], ['admin:*'], ['admin:*']],
+    [['keys:write'], ['keys:write'], []],
+    [['keys:write', 'tasks:*'], ['tasks:read', 'tasks:*'], []],
+    [['tasks:read'], ['tasks:*'], ['tasks:*']],
+    [['admin:*'], ['anything:goes', 'x:*', 'admin:*'], []],
+    [['keys:write'], ['keys:write', 'keys:delete', 'keys:delete'], ['keys:delete']],
+  ])('held %j, requested %j → %j', (held, requested, expected) => {
+    expect(scopesNotGrantable(held, requested)).toEqual(expected);
+  });
+
+  it('never lets a key grant a scope that grants more than it holds', () => {
+    fc.assert(
+      fc.property(fc.array(scopeArb, { maxLength: 4 }), fc.array(scopeArb, { maxLength: 4 }), (held, req) => {
+        if (scopesNotGrantable(held, req).length > 0) return;
+        for (const probe of [...req, 'zz:top', 'keys:*', 'admin:*']) {
+          if (req.some((r) => scopeGrants(r, probe)))
+            expect(held.some((h) => scopeGrants(h, probe))).toBe(true);
+        }
+      }),
     );
   });
 });

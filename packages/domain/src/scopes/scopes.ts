@@ -99,14 +99,26 @@ export function normalizeScopeCatalog(list: readonly string[]): string[] {
 }
 
 /**
+ * Whether one catalog entry lets a key of the space hold `scope` (§4):
+ * - an entry allows itself (a plain scope, a wildcard, or `admin:*`);
+ * - a resource wildcard `res:*` also allows every `res:action`;
+ * - `admin:*` in a catalog allows only `admin:*` itself: a catalog that lists it does not
+ *   thereby accept made-up scopes such as `foo:bar`.
+ * Invalid strings allow and are allowed nothing.
+ */
+export function catalogAllows(entry: string, scope: string): boolean {
+  const have = parseScope(entry);
+  const want = parseScope(scope);
+  if (have === null || want === null) return false;
+  if (entry === scope) return true;
+  return have.wildcard && entry !== ADMIN_SCOPE && !want.wildcard && have.resource === want.resource;
+}
+
+/**
  * The scopes of `scopes` that a key in a space with this catalog may not hold, each once, in
- * order. The rule: a key scope is allowed iff some catalog entry grants it
- * ({@link scopeGrants}), the reserved scopes counting as always in the catalog. So
- * - a plain scope needs itself, its resource's wildcard, or `admin:*` in the catalog (a key
- *   may be narrower than the catalog, never broader);
- * - a wildcard `res:*` needs exactly `res:*` or `admin:*` in the catalog;
- * - `admin:*` needs `admin:*` in the catalog;
- * - invalid scopes are never allowed.
+ * order: a key scope is allowed iff it is reserved or some catalog entry allows it
+ * ({@link catalogAllows}). So a key may be narrower than the catalog, never broader, and
+ * invalid scopes are never allowed.
  */
 export function scopesOutsideCatalog(scopes: readonly string[], catalog: readonly string[]): string[] {
   const outside: string[] = [];
@@ -114,10 +126,21 @@ export function scopesOutsideCatalog(scopes: readonly string[], catalog: readonl
     if (outside.includes(scope)) continue;
     const allowed =
       (RESERVED_SCOPES as readonly string[]).includes(scope) ||
-      catalog.some((entry) => scopeGrants(entry, scope));
+      catalog.some((entry) => catalogAllows(entry, scope));
     if (!allowed) outside.push(scope);
   }
   return outside;
+}
+
+/**
+ * The scopes of `requested` that a key holding `held` may not grant to a key it creates or
+ * updates (§4, scopes never escalate): every requested scope must be granted by a held one
+ * ({@link scopeGrants}), so `admin:*` may grant anything, `res:*` any `res:…`, a plain scope
+ * only itself. Each listed once, in order.
+ */
+export function scopesNotGrantable(held: readonly string[], requested: readonly string[]): string[] {
+  const check = hasScopes(held, requested);
+  return check.ok ? [] : check.missing;
 }
 
 /** Whether a key may hold all of `scopes` in a space with this catalog (rule: {@link scopesOutsideCatalog}). */

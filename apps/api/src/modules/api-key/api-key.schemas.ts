@@ -7,6 +7,7 @@ import {
   KEY_NAME_MAX_LENGTH,
 } from '@keysmith/domain';
 import { z } from 'zod';
+import { safeText } from '../../http/text-rules.js';
 import { KEY_ENVIRONMENTS } from './api-key.entity.js';
 
 export const KEY_STATUSES = ['active', 'inactive', 'expired', 'revoked'] as const;
@@ -32,11 +33,17 @@ export const ZRateLimitSchema = z
   })
   .nullable();
 
-export const ZKeyNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name')
-  .max(KEY_NAME_MAX_LENGTH, `Name must be at most ${KEY_NAME_MAX_LENGTH} characters`);
+export const ZKeyNameSchema = safeText(
+  z
+    .string()
+    .trim()
+    .min(1, 'Enter a name')
+    .max(KEY_NAME_MAX_LENGTH, `Name must be at most ${KEY_NAME_MAX_LENGTH} characters`),
+);
+/** Line breaks are fine in a description; other control characters are not. */
+export const ZKeyDescriptionSchema = safeText(z.string().max(KEY_DESCRIPTION_MAX_LENGTH), {
+  multiline: true,
+});
 export const ZCategorySchema = z
   .string()
   .trim()
@@ -53,7 +60,7 @@ export const ZExpiresAtSchema = z.iso.datetime({ offset: true, message: 'Enter a
 export const ZCreateKeySchema = z.object({
   spaceId: z.string().min(1, 'Choose a space'),
   name: ZKeyNameSchema,
-  description: z.string().max(KEY_DESCRIPTION_MAX_LENGTH).optional(),
+  description: ZKeyDescriptionSchema.optional(),
   category: ZCategorySchema.default(BUILTIN_CATEGORIES[0]),
   environment: z.enum(KEY_ENVIRONMENTS).default('live'),
   scopes: ZScopesSchema.default([]),
@@ -67,7 +74,7 @@ export type TCreateKey = z.infer<typeof ZCreateKeySchema>;
 
 export const ZUpdateKeySchema = z.object({
   name: ZKeyNameSchema.optional(),
-  description: z.string().max(KEY_DESCRIPTION_MAX_LENGTH).optional(),
+  description: ZKeyDescriptionSchema.optional(),
   category: ZCategorySchema.optional(),
   scopes: ZScopesSchema.optional(),
   expiresAt: ZExpiresAtSchema.optional(),
@@ -82,7 +89,7 @@ export const KEY_SORTS = ['created', 'lastUsed'] as const;
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 
 export const ZListKeysSchema = z.object({
-  search: z.string().trim().max(128).optional(),
+  search: safeText(z.string().trim().max(128)).optional(),
   spaceId: z.string().optional(),
   category: z.string().max(32).optional(),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),

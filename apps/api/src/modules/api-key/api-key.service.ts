@@ -7,6 +7,7 @@ import {
   PLAN_LIMITS,
   type Plan,
   QUOTA_WINDOWS,
+  scopesNotGrantable,
   scopesOutsideCatalog,
 } from '@keysmith/domain';
 import { type FilterQuery, LockMode, QueryOrder } from '@mikro-orm/core';
@@ -223,6 +224,34 @@ function assertSpaceAction(ctx: KeyServiceContext, action: TSpaceAction, space: 
   }
 }
 
+/**
+ * Scopes never escalate (§4): a key gives the keys it creates, updates or rolls only scopes it
+ * holds itself (`admin:*` may give any), and no key changes its own scopes. Admins are bound by
+ * the space catalog and their role instead; `target` is the key being changed, if any.
+ */
+function assertNoScopeEscalation(
+  ctx: KeyServiceContext,
+  scopes: readonly string[] | undefined,
+  target?: ApiKey,
+): void {
+  const principal = ctx.principal;
+  if (principal.kind !== 'key' || scopes === undefined) return;
+  if (target && target.id === principal.keyId) {
+    const next = [...new Set(scopes)].sort();
+    const same = next.length === target.scopes.length && next.every((scope, i) => scope === target.scopes[i]);
+    if (!same) throw AppError.field('FORBIDDEN', 'scopes', 'A key cannot change its own scopes');
+    return;
+  }
+  const missing = scopesNotGrantable(principal.scopes, scopes);
+  if (missing.length > 0) {
+    throw AppError.field(
+      'FORBIDDEN',
+      'scopes',
+      `A key can only grant scopes it holds itself; this key does not hold ${missing.join(', ')}`,
+    );
+  }
+}
+
 function validateAgainstPlanAndSpace(
   org: Organization,
   space: Space,
@@ -317,6 +346,7 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   if (!space) throw AppError.field('NOT_FOUND', 'spaceId', 'Space not found');
   assertSpaceAction(ctx, 'key.create', space);
   if (space.archivedAt) throw AppError.field('BAD_REQUEST', 'spaceId', 'This space is archived');
+  assertNoScopeEscalation(ctx, input.scopes);
   validateAgainstPlanAndSpace(org, space, input, now);
   if (input.autoRenew && !input.expiresAt) {
     throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
@@ -455,6 +485,7 @@ export async function updateKey(
   assertCanManage(ctx, key);
   if (keyStatus(key, now) === 'revoked')
     throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be edited');
+  assertNoScopeEscalation(ctx, input.scopes, key);
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   validateAgainstPlanAndSpace(org, key.space, input, now);
   const before = auditView(key);
@@ -621,6 +652,8 @@ export async function rollKey(
   assertCanManage(ctx, old);
   if (keyStatus(old, now) === 'revoked')
     throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be rolled');
+  // The roller receives the replacement's secret: it must hold every scope the replacement gets.
+  assertNoScopeEscalation(ctx, old.scopes, old);
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   assertPlanIncludesKeys(org);
   const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });

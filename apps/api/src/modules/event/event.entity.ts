@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   'key.revoked',
   'key.new_ip',
   'ip.blocked',
+  'ip.failed_auth_burst',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number];
 

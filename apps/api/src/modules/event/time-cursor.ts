@@ -1,3 +1,4 @@
+import { isSafeText } from '@keysmith/domain';
 import { AppError } from '../../errors.js';
 
 /**
@@ -21,6 +22,12 @@ export function encodeTimeCursor(cursor: TimeCursor): string {
   return Buffer.from(JSON.stringify([cursor.time, cursor.id]), 'utf8').toString('base64url');
 }
 
+/** `2026-02-30T…` matches the pattern but is no instant: PostgreSQL would refuse it (a 500, not a 400). */
+function isRealInstant(time: string): boolean {
+  const ms = Date.parse(time);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === time.slice(0, 19);
+}
+
 /** Reads a cursor from the client; anything that is not one of ours is a field error. */
 export function decodeTimeCursor(text: string): TimeCursor {
   try {
@@ -30,8 +37,10 @@ export function decodeTimeCursor(text: string): TimeCursor {
       value.length === 2 &&
       typeof value[0] === 'string' &&
       TIME.test(value[0]) &&
+      isRealInstant(value[0]) &&
       typeof value[1] === 'string' &&
-      value[1].length <= 64
+      value[1].length <= 64 &&
+      isSafeText(value[1])
     ) {
       return { time: value[0], id: value[1] };
     }

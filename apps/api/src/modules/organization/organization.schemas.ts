@@ -1,13 +1,12 @@
 import { KEY_PREFIX_REGEX, SLUG_REGEX } from '@keysmith/domain';
 import { z } from 'zod';
+import { safeText } from '../../http/text-rules.js';
 import { ORG_ROLES } from '../membership/membership.entity.js';
 import { PLANS } from './organization.entity.js';
 
-export const ZOrgNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name')
-  .max(128, 'Name must be at most 128 characters');
+export const ZOrgNameSchema = safeText(
+  z.string().trim().min(1, 'Enter a name').max(128, 'Name must be at most 128 characters'),
+);
 export const ZSlugSchema = z
   .string()
   .trim()

@@ -50,3 +50,33 @@ export const KeyIpSchema = defineEntity({
 
 export class KeyIp extends KeyIpSchema.class {}
 KeyIpSchema.setClass(KeyIp);
+
+/** Where a failed attempt was seen: a direct `/v1` call, or a consumer's key reported through verify. */
+export const AUTH_FAILURE_SOURCES = ['direct', 'verify'] as const;
+export type TAuthFailureSource = (typeof AUTH_FAILURE_SOURCES)[number];
+
+/**
+ * Failed authentications (`MISSING`/`INVALID`) attributed to an organization, counted per
+ * minute, IP, code and the key id they named (`''` for none), so admins see probing long before
+ * it becomes a block (§6). Attributed means: reported by the organization's backend through
+ * `/v1/keys/verify`, or naming a real key id of the organization with a wrong secret. Written in
+ * batches off the hot path; several processes add to the same row.
+ */
+export const AuthFailureSchema = defineEntity({
+  name: 'AuthFailure',
+  tableName: 'auth_failures',
+  primaryKeys: ['organizationId', 'ip', 'minute', 'code', 'keyId', 'source'],
+  indexes: [{ name: 'auth_failures_org_minute_idx', properties: ['organizationId', 'minute'] }],
+  properties: {
+    organizationId: p.string().length(24).primary(),
+    ip: p.string().length(45).primary(),
+    minute: p.datetime().primary(),
+    code: p.string().length(16).primary(),
+    keyId: p.string().length(20).primary(),
+    source: p.enum([...AUTH_FAILURE_SOURCES]).primary(),
+    count: p.integer(),
+  },
+});
+
+export class AuthFailure extends AuthFailureSchema.class {}
+AuthFailureSchema.setClass(AuthFailure);

@@ -29,6 +29,11 @@ export type TSecurityEventPage = z.infer<typeof ZSecurityEventPageSchema>;
 
 export const ZBlockedIpSchema = z.object({
   ip: z.string(),
+  /**
+   * `organization`: blocked for this organization's verify calls only (its backend reported the
+   * failed attempts); `global`: blocked everywhere (direct calls naming this organization's key).
+   */
+  scope: z.enum(['organization', 'global']),
   /** When the block ends (ISO), as the counters hold it now. */
   until: z.string(),
   blockedAt: z.string(),
@@ -50,6 +55,10 @@ export const ZFailedAuthInputSchema = z.object({
   from: ZInstantSchema.optional(),
   /** Exclusive; defaults to now. */
   to: ZInstantSchema.optional(),
+  /** Only this caller IP. */
+  ip: z.string().trim().refine(isValidIp, { message: 'Enter an IPv4 or IPv6 address' }).optional(),
+  /** Only attempts that named this key id. */
+  keyId: z.string().trim().min(1).max(64).optional(),
 });
 
 export const ZFailedAuthSchema = z.object({
@@ -60,13 +69,42 @@ export const ZFailedAuthSchema = z.object({
     z.object({
       ip: z.string(),
       failures: z.number(),
-      /** Distinct keys of the organization named by the failing requests. */
+      /** Distinct keys (or key ids, for made-up or wrong-secret keys) named by the failing requests. */
       keys: z.number(),
+      /** Up to ten of those key ids, most named first. */
+      keyIds: z.array(z.string()),
       firstAt: z.string(),
       lastAt: z.string(),
-      /** Failures per outcome code. */
+      /** Failures per outcome code: MISSING and INVALID (before any key is known) and refusals of known keys. */
       codes: z.record(z.string(), z.number()),
+      /** When the IP's block ends (ISO) if it is blocked now, for this organization or everywhere. */
+      blockedUntil: z.string().nullable(),
     }),
   ),
 });
 export type TFailedAuth = z.infer<typeof ZFailedAuthSchema>;
+
+export const ZRateLimitHitsInputSchema = z.object({
+  from: ZInstantSchema.optional(),
+  to: ZInstantSchema.optional(),
+  keyId: z.string().trim().min(1).max(64).optional(),
+});
+
+/** 429 and quota refusals per key over time, hour by hour (seed 002: monitor rate-limit hits). */
+export const ZRateLimitHitsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Bucket width in ms (one hour, or one day for ranges over a week). */
+  bucketMs: z.number(),
+  keys: z.array(
+    z.object({
+      keyId: z.string(),
+      keyName: z.string().nullable(),
+      rateLimited: z.number(),
+      quotaExceeded: z.number(),
+      /** Buckets with hits: start (ISO) and counts. */
+      series: z.array(z.object({ at: z.string(), rateLimited: z.number(), quotaExceeded: z.number() })),
+    }),
+  ),
+});
+export type TRateLimitHits = z.infer<typeof ZRateLimitHitsSchema>;

@@ -1,13 +1,12 @@
 import { isValidScope, SCOPE_MAX_LENGTH } from '@keysmith/domain';
 import { z } from 'zod';
+import { safeText } from '../../http/text-rules.js';
 import { ZSlugSchema } from '../organization/organization.schemas.js';
 import { SPACE_ROLES } from './space.entity.js';
 
-export const ZSpaceNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name')
-  .max(64, 'Name must be at most 64 characters');
+export const ZSpaceNameSchema = safeText(
+  z.string().trim().min(1, 'Enter a name').max(64, 'Name must be at most 64 characters'),
+);
 
 /** `#RRGGBB`, stored upper-case. */
 export const ZLogoColorSchema = z

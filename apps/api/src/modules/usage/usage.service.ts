@@ -32,7 +32,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** The persisted side of the hot path's usage: this process's pending credits and the buckets. */
 export interface UsageReader {
   /** Writes this process's not yet flushed credits. */
-  flush(): Promise<void>;
+  flush(): Promise<unknown>;
   load(keyId: string, now: number): Promise<PersistedUsage>;
 }
 

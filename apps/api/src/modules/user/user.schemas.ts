@@ -1,5 +1,6 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@keysmith/domain';
 import { z } from 'zod';
+import { safeText } from '../../http/text-rules.js';
 
 export const ZEmailSchema = z
   .string()
@@ -10,7 +11,9 @@ export const ZPasswordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
-export const ZDisplayNameSchema = z.string().trim().min(1, 'Enter your name').max(128, 'Name is too long');
+export const ZDisplayNameSchema = safeText(
+  z.string().trim().min(1, 'Enter your name').max(128, 'Name is too long'),
+);
 
 export const ZSignUpSchema = z.object({
   email: ZEmailSchema,

@@ -1,4 +1,4 @@
-import type { QuotaStatusByWindow, RateLimitDecision } from '@keysmith/domain';
+import { type QuotaStatusByWindow, type RateLimitDecision, sanitizeText } from '@keysmith/domain';
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../services.js';
 import type { VerifyOutcome } from '../../verify/pipeline.js';
@@ -107,7 +107,9 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
     }
     const started = performance.now();
     const input = body.data;
-    const ip = input.ip ?? request.ip;
+    // The consumer's address as the caller saw it; without it, none: the caller's own address
+    // must never be counted or blocked for its consumers' bad keys (§3).
+    const ip = input.ip ?? null;
     const outcome = await app.verification.verifier.verify({
       key: input.key,
       ip,
@@ -131,7 +133,8 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
           keyId: outcome.key.id,
           time: Date.now(),
           method: 'VERIFY',
-          endpoint: input.endpoint ?? '',
+          // A record of what the consumer called: kept, made storable (no NUL, no lone surrogate).
+          endpoint: sanitizeText(input.endpoint ?? ''),
           status: outcome.status,
           durationMs: performance.now() - started,
           ip,

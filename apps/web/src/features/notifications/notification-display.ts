@@ -110,6 +110,18 @@ export function describeNotification(
         section: 'security?tab=blocked',
       };
     }
+    case 'ip.failed_auth_burst': {
+      const ip = text(data.ip) ?? 'An IP address';
+      const failures = count(data.failures);
+      const minutes = count(data.window_minutes);
+      const blockAt = count(data.block_at);
+      return {
+        title: `Failed authentication from ${ip}`,
+        detail: `${failures === null ? 'Many' : numberFormat.format(failures)} failed attempts${minutes === null ? '' : ` in ${numberFormat.format(minutes)} minutes`}${blockAt === null ? '' : `; the IP is blocked at ${numberFormat.format(blockAt)}`}.`,
+        tone: 'warning',
+        section: 'security?tab=failed-auth',
+      };
+    }
     default:
       return { title: notification.type, detail: '', tone: 'neutral', section: null };
   }

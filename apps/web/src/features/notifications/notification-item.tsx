@@ -21,6 +21,7 @@ const ICON: Record<NotificationType, ReactNode> = {
   'key.revoked': <XIcon size={16} />,
   'key.new_ip': <GlobeIcon size={16} />,
   'ip.blocked': <BanIcon size={16} />,
+  'ip.failed_auth_burst': <AlertTriangleIcon size={16} />,
 };
 
 /** One notification: icon, sentence, detail and time; a link to the key (or screen) it is about. */

@@ -17,6 +17,10 @@ export const WEBHOOK_EVENT_INFO: Record<WebhookEventType, { label: string; descr
   'key.revoked': { label: 'Key revoked', description: 'By hand, by a roll, or when a grace period ends' },
   'key.new_ip': { label: 'New IP', description: 'A key is used from an IP it never used before' },
   'ip.blocked': { label: 'IP blocked', description: 'An IP is blocked after too many failed attempts' },
+  'ip.failed_auth_burst': {
+    label: 'Failed-auth burst',
+    description: 'Half the failed attempts that block an IP, before it is blocked',
+  },
 };
 
 /** The event types in the order the API lists them. */

@@ -2,11 +2,11 @@ import { ZFailedAuthInputSchema, ZFailedAuthSchema } from '../../../modules/secu
 import { failedAuthByIp } from '../../../modules/security/security.service.js';
 import { orgProcedure, requireOrg } from '../../trpc.js';
 
-/** Failed-auth bursts: refused requests naming this organization's keys, per caller IP. */
+/** Failed authentication per caller IP: attempts attributed to this organization and refusals of its keys. */
 export const failedAuthProcedure = orgProcedure
   .input(ZFailedAuthInputSchema)
   .output(ZFailedAuthSchema)
   .query(({ ctx, input }) => {
     requireOrg(ctx.actor, 'security.read');
-    return failedAuthByIp(ctx.em, input.orgId, input);
+    return failedAuthByIp(ctx.em, input.orgId, input, ctx.app.verification.counters);
   });
