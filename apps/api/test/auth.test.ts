@@ -151,37 +151,36 @@ describe(`auth on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
     });
   });
 
-  it('shares the throttle between processes (two apps on one database)', async () => {
+  it('shares the throttle between processes (two apps on one database, and on Redis when there is one)', async () => {
     const user = await app.signUp();
-    const other = await createApp(
-      loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGN_IN_MAX_PER_EMAIL: '3' }),
-      {
-        orm: app.db.orm,
-      },
-    );
-    try {
-      const viaOther = async () => {
-        const ctx = await createContext(other.services, {
+    // With TEST_REDIS_URL (CI's second pass) both processes throttle through Redis.
+    const redis = process.env.TEST_REDIS_URL
+      ? { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_KEY_PREFIX: `auth${Date.now().toString(36)}` }
+      : {};
+    const env = loadEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGN_IN_MAX_PER_EMAIL: '3', ...redis });
+    const [first, second] = await Promise.all([
+      createApp(env, { orm: app.db.orm }),
+      createApp(env, { orm: app.db.orm }),
+    ]);
+    const via = (instance: typeof first) => async () =>
+      createCaller(
+        await createContext(instance.services, {
           ip: '10.0.0.7',
           userAgent: 'vitest',
           cookieHeader: undefined,
           setCookie: () => undefined,
-        });
-        return createCaller(ctx);
-      };
-      await rejection(
-        (await app.caller(null, '10.0.0.7')).auth.signIn({ email: user.email, password: 'bad 1' }),
+        }),
       );
-      await rejection((await viaOther()).auth.signIn({ email: user.email, password: 'bad 2' }));
-      await rejection(
-        (await app.caller(null, '10.0.0.7')).auth.signIn({ email: user.email, password: 'bad 3' }),
-      );
+    try {
+      await rejection((await via(first)()).auth.signIn({ email: user.email, password: 'bad 1' }));
+      await rejection((await via(second)()).auth.signIn({ email: user.email, password: 'bad 2' }));
+      await rejection((await via(first)()).auth.signIn({ email: user.email, password: 'bad 3' }));
       const fourth = await rejection(
-        (await viaOther()).auth.signIn({ email: user.email, password: user.password }),
+        (await via(second)()).auth.signIn({ email: user.email, password: user.password }),
       );
       expect(fourth.code).toBe('TOO_MANY_REQUESTS');
     } finally {
-      await other.close();
+      await Promise.all([first.close(), second.close()]);
     }
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './harness.js';
@@ -78,7 +79,14 @@ async function makeKey(
 }
 
 beforeAll(async () => {
-  app = await createTestApp({ TRUST_PROXY_HOPS: '1', KEY_MAINTENANCE_PERIOD_MS: '60000' });
+  // With TEST_REDIS_URL (CI's second pass) the same reproductions run on Redis counters.
+  app = await createTestApp({
+    TRUST_PROXY_HOPS: '1',
+    KEY_MAINTENANCE_PERIOD_MS: '60000',
+    ...(process.env.TEST_REDIS_URL
+      ? { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_KEY_PREFIX: `probe${randomBytes(3).toString('hex')}` }
+      : {}),
+  });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
   a = await createOrgFixture(app, { plan: 'enterprise', scopes: ['tasks:read', 'tasks:write'] });
@@ -387,5 +395,17 @@ describe('6. key headers follow §3', () => {
       headers: { 'x-api-key': keysOf.aConsumer },
     });
     expect(same.status).toBe(200);
+  });
+});
+
+describe('7. /metrics', () => {
+  it('answers on loopback with the writer counters, and does not exist for anyone else', async () => {
+    const local = await fetch(`${base}/metrics`);
+    expect(local.status).toBe(200);
+    const text = await local.text();
+    expect(text).toMatch(/^keysmith_request_log_rows_set_aside_total \d+$/m);
+    expect(text).toMatch(/^keysmith_request_log_rows_dropped_total \d+$/m);
+    const remote = await call('GET', '/metrics', { ip: '203.0.113.50' });
+    expectShape(remote, 404, 'NOT_FOUND');
   });
 });

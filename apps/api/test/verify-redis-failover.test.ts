@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailoverCounters } from '../src/verify/failover-counters.js';
 import { createTestApp, type TestApp } from './harness.js';
 import { createOrgFixture, type OrgFixture } from './key-fixtures.js';
-import { freePort } from './multi-process-cluster.js';
+import { hasRedisServer, PrivateRedis } from './private-redis.js';
 
 /**
  * The Redis fault policy (docs/decisions/0007-redis-fault-policy.md) against a private
@@ -13,7 +12,6 @@ import { freePort } from './multi-process-cluster.js';
  * PostgreSQL fallback, and the shared counts are exact again once Redis is back. Runs with the
  * Redis tests (TEST_REDIS_URL set, so redis-server is installed); on PGlite or PostgreSQL.
  */
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 const skipReason = !process.env.TEST_REDIS_URL
   ? 'TEST_REDIS_URL is not set (source .ci/lib.sh && ks_start_redis)'
   : !hasRedisServer
@@ -21,44 +19,12 @@ const skipReason = !process.env.TEST_REDIS_URL
     : null;
 if (skipReason) console.warn(`verify-redis-failover: skipped: ${skipReason}`);
 
-let port = 0;
-let server: ChildProcess | null = null;
+let redisServer: PrivateRedis;
 let app: TestApp;
 let base: string;
 let fx: OrgFixture;
-
-async function startRedis(): Promise<void> {
-  server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 200; i++) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    } finally {
-      probe.disconnect();
-    }
-  }
-  throw new Error('redis-server did not start');
-}
-
-async function killRedis(): Promise<void> {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+const startRedis = () => redisServer.start();
+const killRedis = () => redisServer.kill();
 
 function counters(): FailoverCounters {
   const c = app.services.verification.counters;
@@ -99,7 +65,7 @@ async function persistedTotal(keyId: string): Promise<number> {
 }
 
 async function redisTotal(orgId: string, keyId: string): Promise<number> {
-  const r = new Redis({ port, host: '127.0.0.1' });
+  const r = new Redis({ port: redisServer.port, host: '127.0.0.1' });
   r.on('error', () => undefined);
   try {
     return Number(await r.hget(`ks:{${orgId}}:q:${keyId}`, 't'));
@@ -110,10 +76,10 @@ async function redisTotal(orgId: string, keyId: string): Promise<number> {
 
 describe.skipIf(skipReason !== null)('Redis faults: fallbacks keep quotas exact', () => {
   beforeAll(async () => {
-    port = await freePort();
+    redisServer = await PrivateRedis.create();
     await startRedis();
     app = await createTestApp({
-      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_URL: redisServer.url,
       REDIS_COMMAND_TIMEOUT_MS: '100',
       FLUSH_PERIOD_MS: '100',
       KEY_MAINTENANCE_PERIOD_MS: '60000',
@@ -125,7 +91,7 @@ describe.skipIf(skipReason !== null)('Redis faults: fallbacks keep quotas exact'
 
   afterAll(async () => {
     await app?.shutdown();
-    await killRedis();
+    await redisServer?.kill();
   });
 
   async function makeKey(quotas: Record<string, number>) {
@@ -167,7 +133,7 @@ describe.skipIf(skipReason !== null)('Redis faults: fallbacks keep quotas exact'
     const { key, record } = await makeKey({ daily: 10 });
     expect(tally(await Promise.all(Array.from({ length: 4 }, () => call(key))))).toEqual({ VALID: 4 });
 
-    const admin = new Redis({ port, host: '127.0.0.1' });
+    const admin = new Redis({ port: redisServer.port, host: '127.0.0.1' });
     admin.on('error', () => undefined);
     await admin.client('PAUSE', 2000, 'ALL');
     const during: string[] = [];
