@@ -6,6 +6,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@keysmith/source', ...defaultServerConditions] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Each file opens its own database; argon2 and PGlite are CPU-heavy, so keep the pool small.
     maxWorkers: 2,
     testTimeout: 30_000,

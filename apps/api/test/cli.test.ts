@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { parseApiKey } from '@keysmith/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { startApiProcess, stopAllApiProcesses } from './multi-process-cluster.js';
 
 const run = promisify(execFile);
 const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
@@ -28,12 +29,19 @@ afterAll(async () => {
 });
 
 async function keysmith(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return keysmithWith(env, ...args);
+}
+
+async function keysmithWith(
+  environment: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--conditions=@keysmith/source', '--import', 'tsx', cli, ...args],
       {
-        env,
+        env: environment,
         timeout: 60_000,
       },
     );
@@ -44,7 +52,7 @@ async function keysmith(...args: string[]): Promise<{ code: number; stdout: stri
   }
 }
 
-describe('keysmith CLI', () => {
+describe('keysmith CLI', { timeout: 120_000 }, () => {
   it('bootstraps once, printing a root key with admin:*', async () => {
     const first = await keysmith(
       'bootstrap',
@@ -110,5 +118,50 @@ describe('keysmith CLI', () => {
     const unknownOrg = await keysmith('revoke-key', '--org', 'nope', '--id', 'key_0000000000000000');
     expect(unknownOrg.code).toBe(1);
     expect(unknownOrg.stderr).toContain('No organization with slug "nope"');
+  });
+
+  it('works while the server runs: a key the CLI revokes is refused by the server within 1 s', async () => {
+    const serverDir = mkdtempSync(path.join(tmpdir(), 'keysmith-cli-server-'));
+    // On the PostgreSQL server both processes share a fresh database; embedded, a data directory.
+    const serverDb = db ? await createTestDatabase() : null;
+    try {
+      const shared = serverDb ? { DATABASE_URL: serverDb.url ?? '' } : { DATA_DIR: serverDir };
+      const server = await startApiProcess('cli-server', shared);
+      const cliEnv = { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: undefined, ...shared };
+      const boot = await keysmithWith(
+        cliEnv,
+        'bootstrap',
+        '--org',
+        'Side',
+        '--email',
+        'side@acme.test',
+        '--password',
+        'side pw 123',
+      );
+      expect(boot.stderr).toBe('');
+      const rootKey = /Root key:\s+(\S+)/.exec(boot.stdout)?.[1] ?? '';
+      const check = async () =>
+        (await fetch(`${server.url}/v1/rate-limit`, { headers: { authorization: `Bearer ${rootKey}` } }))
+          .status;
+      expect(await check()).toBe(200);
+      const revoked = await keysmithWith(cliEnv, 'revoke-key', '--org', 'side', '--key', rootKey);
+      expect(revoked.code).toBe(0);
+      const cliDone = performance.now();
+      let seenAfter: number | null = null;
+      while (performance.now() - cliDone < 5000) {
+        if ((await check()) === 401) {
+          seenAfter = performance.now() - cliDone;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(seenAfter, 'the server never refused the revoked key').not.toBeNull();
+      expect(seenAfter ?? Number.POSITIVE_INFINITY).toBeLessThan(1000);
+      await server.stop();
+    } finally {
+      await stopAllApiProcesses();
+      await serverDb?.drop();
+      rmSync(serverDir, { recursive: true, force: true });
+    }
   });
 });

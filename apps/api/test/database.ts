@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM as PostgreSqlMikroORM } from '@mikro-orm/postgresql';
+import { inject } from 'vitest';
 import { migrate, type Orm, openOrm } from '../src/db/orm.js';
 
 /**
@@ -15,9 +16,18 @@ export interface TestDatabase {
 
 export const testServerUrl = process.env.TEST_DATABASE_URL;
 
+/** The migrated template of this run (vitest's global setup), when there is one. */
+function template(): string | undefined {
+  try {
+    return inject('pgliteTemplate');
+  } catch {
+    return undefined;
+  }
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!testServerUrl) {
-    const orm = await openOrm({ pgliteDir: 'memory://' });
+    const orm = await openOrm({ pgliteDir: 'memory://', pgliteTemplate: template() });
     await migrate(orm);
     return { orm, kind: 'pglite', url: undefined, drop: () => orm.close(true) };
   }

@@ -290,3 +290,47 @@ describe('POST /v1/keys/verify', () => {
     expect((await verify({ key })).body.code).toBe('REVOKED');
   });
 });
+
+describe('one row per verified request (§5)', () => {
+  it('logs the verified key’s request once and counts the caller’s own calls per minute instead', async () => {
+    const caller = await makeKey({ name: 'counting verifier', scopes: ['keys:verify'] });
+    const consumer = await makeKey({ name: 'consumer of the counting verifier' });
+    const post = (key: string) =>
+      fetch(`${base}/v1/keys/verify`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${caller.key}`,
+          'content-type': 'application/json',
+          'x-forwarded-for': freshIp(),
+        },
+        body: JSON.stringify({ key, endpoint: 'GET /tasks', ip: '203.0.113.70' }),
+      });
+    for (let i = 0; i < 3; i++) expect((await post(consumer.key)).status).toBe(200);
+    expect((await post(`${consumer.key.slice(0, -1)}x`)).status).toBe(200); // bad checksum: INVALID
+    await app.services.verification.flush();
+    const sql = app.db.orm.em.fork().getConnection();
+    const callerRows = await sql.execute('select 1 from request_logs where key_id = ?', [caller.record.id]);
+    expect(callerRows).toHaveLength(0);
+    const consumerRows = await sql.execute<{ code: string }[]>(
+      'select code from request_logs where key_id = ?',
+      [consumer.record.id],
+    );
+    expect(consumerRows.map((r) => r.code)).toEqual(['VALID', 'VALID', 'VALID']);
+    const counted = await sql.execute<{ code: string; count: number }[]>(
+      'select code, sum(count)::int as count from verify_calls where key_id = ? group by code order by code',
+      [caller.record.id],
+    );
+    expect(counted).toEqual([
+      { code: 'INVALID', count: 1 },
+      { code: 'VALID', count: 3 },
+    ]);
+    // Shown in the caller key's usage, and its last use moves.
+    const c = await app.caller(fx.owner.cookie);
+    const series = await c.usage.keySeries({ orgId: fx.orgId, keyId: caller.record.id, range: '24h' });
+    expect(series.verifyCalls).toMatchObject({ calls: 4, byCode: { VALID: 3, INVALID: 1 } });
+    expect(series.totals.admitted + series.totals.refused).toBe(0);
+    expect(
+      (await app.db.orm.em.fork().findOneOrFail(ApiKey, { id: caller.record.id })).lastUsedAt,
+    ).toBeInstanceOf(Date);
+  });
+});

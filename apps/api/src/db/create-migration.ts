@@ -7,17 +7,22 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
+import { MikroORM as PostgreSqlMikroORM } from '@mikro-orm/postgresql';
 import type { Options } from '@mikro-orm/sql';
+import { openEmbeddedDatabase } from './embedded/embedded-database.js';
 import { entities } from './entities.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const migrationsDir = path.join(dir, 'migrations');
 
-const orm = await PgliteMikroORM.init({
+const database = await openEmbeddedDatabase({ dataDir: 'memory://' });
+const orm = await PostgreSqlMikroORM.init({
   entities,
   extensions: [Migrator],
-  dbName: 'memory://',
+  host: database.socketDir,
+  port: 5432,
+  user: 'postgres',
+  dbName: 'postgres',
   forceUtcTimezone: true,
   migrations: {
     path: migrationsDir,
@@ -50,4 +55,5 @@ try {
   writeFileSync(path.join(migrationsDir, 'index.ts'), body);
 } finally {
   await orm.close(true);
+  await database.stop();
 }

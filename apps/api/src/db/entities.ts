@@ -10,7 +10,7 @@ import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
 import { AuthFailure, KeyIp, SecurityEvent } from '../modules/security/security-event.entity.js';
 import { Space, SpaceMembership } from '../modules/space/space.entity.js';
-import { UsageBucket } from '../modules/usage/usage-bucket.entity.js';
+import { UsageBucket, VerifyCallCount } from '../modules/usage/usage-bucket.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
 
@@ -35,4 +35,5 @@ export const entities = [
   AuthFailure,
   KeyChange,
   SignInAttempt,
+  VerifyCallCount,
 ];

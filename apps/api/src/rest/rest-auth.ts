@@ -18,7 +18,7 @@ declare module 'fastify' {
     /** Set by {@link authenticate} once the request's key passed every check. */
     keyAuth?: KeyAuth;
     /** The outcome of the request's own verification (for its log row), admitted or not. */
-    verifyOutcome?: VerifyOutcome;
+    verifyOutcome?: VerifyOutcome | undefined;
   }
 }
 

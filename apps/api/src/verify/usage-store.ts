@@ -1,4 +1,4 @@
-import type { QuotaWindowName } from '@keysmith/domain';
+import { type QuotaWindowName, VERIFY_ERRORS, type VerifyResultCode } from '@keysmith/domain';
 import { writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Em, type Orm } from '../db/orm.js';
 import { pgTextArray } from '../db/sql.js';
@@ -39,6 +39,20 @@ interface PendingKey {
   minutes: Map<number, number>;
 }
 
+/** Every answer code of a verification, in a fixed order: the index of a count in a minute's array. */
+const RESULT_CODES: readonly VerifyResultCode[] = ['VALID', ...VERIFY_ERRORS.map((e) => e.code)];
+const CODE_INDEX = new Map<string, number>(RESULT_CODES.map((code, i) => [code, i]));
+
+/**
+ * A `keys:verify` caller's calls within its current minute, counted per answer code. Counting a
+ * call allocates nothing; a new array is made only when the minute changes.
+ */
+interface VerifyCallMinute {
+  organizationId: string;
+  minute: number;
+  counts: Uint32Array;
+}
+
 /** Hour buckets and total derived from minute buckets. */
 function rollUp(minutes: Map<number, number>): { hours: Map<number, number>; total: number } {
   const hours = new Map<number, number>();
@@ -62,6 +76,10 @@ function rollUp(minutes: Map<number, number>): { hours: Map<number, number>; tot
 export class UsageStore {
   private pending = new Map<string, PendingKey>();
   private pendingBuckets = 0;
+  /** Each caller key's current minute of verify calls. */
+  private verifyCalls = new Map<string, VerifyCallMinute>();
+  /** Finished minutes of verify calls, waiting for the next flush. */
+  private verifyCallsDone: { keyId: string; entry: VerifyCallMinute }[] = [];
   /** Flushes are writers (one at a time), stable-pending reads are readers. */
   private readonly gate = new ReadWriteGate();
 
@@ -82,6 +100,22 @@ export class UsageStore {
     const before = entry.minutes.get(minute);
     if (before === undefined) this.pendingBuckets++;
     entry.minutes.set(minute, (before ?? 0) + credits);
+  }
+
+  /**
+   * Counts a `keys:verify` caller's own call (§5: not logged row by row; counted per minute and
+   * answer code, shown in the caller key's usage). `code` is what the verification answered.
+   */
+  countVerifyCall(organizationId: string, callerKeyId: string, t: number, code: VerifyResultCode): void {
+    const minute = t - (t % MINUTE);
+    let entry = this.verifyCalls.get(callerKeyId);
+    if (entry === undefined || entry.minute !== minute) {
+      if (entry !== undefined) this.verifyCallsDone.push({ keyId: callerKeyId, entry });
+      entry = { organizationId, minute, counts: new Uint32Array(RESULT_CODES.length) };
+      this.verifyCalls.set(callerKeyId, entry);
+    }
+    const index = CODE_INDEX.get(code) ?? 0;
+    entry.counts[index] = (entry.counts[index] ?? 0) + 1;
   }
 
   /** Minute buckets (one per key × minute) waiting for the next flush. */
@@ -123,7 +157,8 @@ export class UsageStore {
    */
   flush(): Promise<number> {
     return this.gate.write(async () => {
-      if (this.pending.size === 0) return 0;
+      const calls = await this.flushVerifyCalls();
+      if (this.pending.size === 0) return calls;
       const batch = [...this.pending];
       this.pending = new Map();
       this.pendingBuckets = 0;
@@ -137,8 +172,48 @@ export class UsageStore {
           this.addMinute(entry.organizationId, keyId, minute, credits);
       }
       if (result.unwritten.length > 0) throw result.firstError;
-      return result.rejected.length;
+      return calls + result.rejected.length;
     });
+  }
+
+  /** Adds the counted verify calls to `verify_calls` (one upsert); returns the minutes set aside. */
+  private async flushVerifyCalls(): Promise<number> {
+    const minutes = this.verifyCallsDone;
+    for (const [keyId, entry] of this.verifyCalls) minutes.push({ keyId, entry });
+    if (minutes.length === 0) return 0;
+    this.verifyCallsDone = [];
+    this.verifyCalls = new Map();
+    const rows: string[][] = [[], [], [], [], []];
+    const result = await writeIsolating(
+      minutes,
+      async (part) => {
+        for (const column of rows) column.length = 0;
+        for (const { keyId, entry } of part) {
+          entry.counts.forEach((count, i) => {
+            if (count === 0) return;
+            rows[0]?.push(keyId);
+            rows[1]?.push(entry.organizationId);
+            rows[2]?.push(new Date(entry.minute).toISOString());
+            rows[3]?.push(RESULT_CODES[i] ?? 'VALID');
+            rows[4]?.push(String(count));
+          });
+        }
+        await this.orm.em
+          .fork()
+          .getConnection()
+          .execute(
+            `insert into verify_calls (key_id, organization_id, minute, code, count)
+             select * from unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int[])
+             on conflict (key_id, minute, code) do update set count = verify_calls.count + excluded.count`,
+            rows.map((column) => pgTextArray(column)),
+          );
+      },
+      () => databaseReachable(this.orm),
+    );
+    // Unwritten minutes go back; a minute counted meanwhile for the same key is written separately.
+    this.verifyCallsDone.push(...result.unwritten);
+    if (result.unwritten.length > 0) throw result.firstError;
+    return result.rejected.length;
   }
 
   private async write(batch: readonly (readonly [string, PendingKey])[]): Promise<void> {

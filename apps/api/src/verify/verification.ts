@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Orm } from '../db/orm.js';
+import { CopyWriter } from '../db/copy-writer.js';
+import { connectionConfigOf, type Orm } from '../db/orm.js';
 import type { TEnv } from '../env.js';
 import type { Metrics } from '../metrics.js';
 import { InProcessKeyChanges } from '../modules/api-key/key-changes.js';
@@ -121,7 +122,9 @@ export function createVerification(
   );
 
   const security = new SecurityMonitor(orm, log, ipPolicy, metrics);
+  const copier = new CopyWriter(connectionConfigOf(orm));
   const logs = new RequestLogWriter(orm, log, {
+    copier,
     flushAt: 5000,
     maxBuffered: env.REQUEST_LOG_BUFFER_MAX,
     onWritten: (rows) => security.observe(rows),
@@ -197,6 +200,7 @@ export function createVerification(
       await flush();
       await chosen.close();
       await changes.close();
+      await copier.close();
       if (redis) await closeRedis(redis);
     },
   };

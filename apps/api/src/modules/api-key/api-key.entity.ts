@@ -13,9 +13,51 @@ export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
  * Indexes serve the admin list at 100,000 keys per organization: every list query filters
  * by organization first, then orders by creation or last use.
  */
+/** The columns verification reads: a change to any of them must reach every process's key cache. */
+const VERIFIED_COLUMNS = [
+  'revoked_at',
+  'grace_ends_at',
+  'active',
+  'expires_at',
+  'scopes',
+  'ip_allowlist',
+  'quota_total',
+  'quota_daily',
+  'quota_weekly',
+  'quota_monthly',
+  'rate_limit_per_second',
+  'rate_limit_per_minute',
+  'secret_hash',
+  'space_id',
+  'name',
+  'environment',
+  'version',
+];
+
 export const ApiKeySchema = defineEntity({
   name: 'ApiKey',
   tableName: 'api_keys',
+  /**
+   * Every change verification sees, whatever writes it (services, scheduler, CLI, `psql`), and
+   * every delete, is appended to `key_changes` in the same transaction; each process polls it
+   * (verify/key-change-poller.ts, decision 0015). `last_used_*` updates do not fire it.
+   */
+  triggers: [
+    {
+      name: 'api_keys_changed',
+      timing: 'after',
+      events: ['update'],
+      // The test is in the body rather than a WHEN clause: PostgreSQL rewrites WHEN clauses, and
+      // the schema diff would then see a change on every run.
+      body: `if (${VERIFIED_COLUMNS.map((c) => `old.${c}`).join(', ')}) is distinct from (${VERIFIED_COLUMNS.map((c) => `new.${c}`).join(', ')}) then insert into key_changes (organization_id, key_id) values (new.organization_id, new.id); end if; return new;`,
+    },
+    {
+      name: 'api_keys_deleted',
+      timing: 'after',
+      events: ['delete'],
+      body: 'insert into key_changes (organization_id, key_id) values (old.organization_id, old.id); return old;',
+    },
+  ],
   uniques: [{ name: 'api_keys_org_name_unique', properties: ['organization', 'nameNormalized'] }],
   indexes: [
     { name: 'api_keys_org_created_idx', properties: ['organization', 'createdAt', 'id'] },

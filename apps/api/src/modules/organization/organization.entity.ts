@@ -9,6 +9,15 @@ export type TPlan = Plan;
 export const OrganizationSchema = defineEntity({
   name: 'Organization',
   tableName: 'organizations',
+  /** A plan change sets every key's rate caps: all of the organization's cached keys are stale (decision 0015). */
+  triggers: [
+    {
+      name: 'organizations_plan_changed',
+      timing: 'after',
+      events: ['update'],
+      body: 'if old.plan is distinct from new.plan then insert into key_changes (organization_id, key_id) values (new.id, null); end if; return new;',
+    },
+  ],
   properties: {
     id: p.string().primary().length(24),
     name: p.string().length(128),

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PglitePlatform } from '@mikro-orm/pglite';
 import type { Logger } from 'pino';
 import type { Orm } from '../../db/orm.js';
 
@@ -114,9 +113,6 @@ export async function deleteExpiredRequestLogs(
   };
 
   const connection = orm.em.getConnection();
-  if (orm.em.getPlatform() instanceof PglitePlatform) {
-    return run((sql, params) => connection.execute(sql, params));
-  }
   // Session-level lock: every statement must run on the connection that holds it.
   return connection
     .getClient()

@@ -1,8 +1,13 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
 /**
- * One row per authenticated request (§3), admitted or not. Append-only and written in
- * batches off the critical path; no foreign keys so inserts never wait on parent locks.
+ * One row per verified request (§3, §5), admitted or not. Append-only and written in batches
+ * off the critical path (COPY); no foreign keys so inserts never wait on parent locks.
+ *
+ * Every index is paid for by every row written, so there are only those the screens and
+ * retention need (issue 10): the key's logs and counts (`key_id, time, id`), the organization's
+ * logs, overview and security screens (`organization_id, time, id`; a space's view filters
+ * these), and retention (a BRIN on `time`, nearly free to keep).
  */
 export const RequestLogSchema = defineEntity({
   name: 'RequestLog',
@@ -10,7 +15,6 @@ export const RequestLogSchema = defineEntity({
   indexes: [
     { name: 'request_logs_key_time_idx', properties: ['keyId', 'time', 'id'] },
     { name: 'request_logs_org_time_idx', properties: ['organizationId', 'time', 'id'] },
-    { name: 'request_logs_space_time_idx', properties: ['spaceId', 'time', 'id'] },
     /**
      * Retention deletes by `time < cutoff` across all tenants. Rows arrive in time order, so a
      * BRIN index finds the old ones for a few pages of index and costs the insert path nothing

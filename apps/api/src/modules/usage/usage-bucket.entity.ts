@@ -23,3 +23,25 @@ export const UsageBucketSchema = defineEntity({
 
 export class UsageBucket extends UsageBucketSchema.class {}
 UsageBucketSchema.setClass(UsageBucket);
+
+/**
+ * A `keys:verify` caller's own calls to `POST /v1/keys/verify`, per minute and answer code (§5):
+ * the caller is neither rate-limited nor metered, and its calls are not logged row by row (the
+ * verified key's request gets the one row); these counts are what its usage shows instead.
+ */
+export const VerifyCallCountSchema = defineEntity({
+  name: 'VerifyCallCount',
+  tableName: 'verify_calls',
+  primaryKeys: ['keyId', 'minute', 'code'],
+  indexes: [{ name: 'verify_calls_minute_idx', properties: ['minute'] }],
+  properties: {
+    keyId: p.string().length(20).primary(),
+    minute: p.datetime().primary(),
+    code: p.string().length(16).primary(),
+    organizationId: p.string().length(24),
+    count: p.integer(),
+  },
+});
+
+export class VerifyCallCount extends VerifyCallCountSchema.class {}
+VerifyCallCountSchema.setClass(VerifyCallCount);

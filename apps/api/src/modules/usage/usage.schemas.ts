@@ -45,6 +45,17 @@ export const ZKeySeriesSchema = z.object({
   /** Every bucket of the range, oldest first, zero-filled. */
   points: z.array(ZUsagePointSchema),
   totals: z.object({ admitted: z.number(), refused: z.number(), credits: z.number() }),
+  /**
+   * The key's own calls to `POST /v1/keys/verify` (a `keys:verify` caller): per bucket, keys it
+   * verified as valid and refused, and the total per answer code. Null when it made none.
+   */
+  verifyCalls: z
+    .object({
+      calls: z.number(),
+      byCode: z.record(z.string(), z.number()),
+      points: z.array(z.object({ start: z.string(), valid: z.number(), refused: z.number() })),
+    })
+    .nullable(),
 });
 export type TKeySeries = z.infer<typeof ZKeySeriesSchema>;
 

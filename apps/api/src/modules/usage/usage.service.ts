@@ -143,7 +143,51 @@ export async function keySeries(
     to: new Date(end).toISOString(),
     points,
     totals,
+    verifyCalls: await verifyCallSeries(ctx, scope.keyId, start, end, sizeMs),
   };
+}
+
+/**
+ * A `keys:verify` caller's own calls over the same buckets (§5: counted per minute and answer
+ * code, not logged row by row): how many keys it checked and what they answered. Null when the
+ * key made none in the range (most keys never call verify).
+ */
+async function verifyCallSeries(
+  ctx: TenantReadContext,
+  keyId: string,
+  start: number,
+  end: number,
+  sizeMs: number,
+): Promise<TKeySeries['verifyCalls']> {
+  const rows: { b: string; code: string; n: number | string }[] = await ctx.em.getConnection().execute(
+    `select floor(extract(epoch from v.minute) * 1000 / ?)::bigint::text as b, v.code, sum(v.count) as n
+       from verify_calls v
+      where v.organization_id = ? and v.key_id = ? and v.minute >= ? and v.minute < ?
+      group by 1, 2`,
+    [sizeMs, ctx.organizationId, keyId, new Date(start), new Date(end)],
+  );
+  if (rows.length === 0) return null;
+  const byBucket = new Map<number, { valid: number; refused: number }>();
+  const byCode: Record<string, number> = {};
+  for (const row of rows) {
+    const n = Number(row.n);
+    const bucket = byBucket.get(Number(row.b) * sizeMs) ?? { valid: 0, refused: 0 };
+    if (row.code === 'VALID') bucket.valid += n;
+    else bucket.refused += n;
+    byBucket.set(Number(row.b) * sizeMs, bucket);
+    byCode[row.code] = (byCode[row.code] ?? 0) + n;
+  }
+  const points: NonNullable<TKeySeries['verifyCalls']>['points'] = [];
+  for (let t = start; t < end; t += sizeMs) {
+    const bucket = byBucket.get(t);
+    points.push({
+      start: new Date(t).toISOString(),
+      valid: bucket?.valid ?? 0,
+      refused: bucket?.refused ?? 0,
+    });
+  }
+  const calls = Object.values(byCode).reduce((a, b) => a + b, 0);
+  return { calls, byCode, points };
 }
 
 /**

@@ -144,6 +144,11 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
         outcome.code === 'VALID',
       );
     }
+    // One row per verified request (§5): the caller's own call is counted per minute instead.
+    request.verifyOutcome = undefined;
+    const now = Date.now();
+    app.verification.usage.countVerifyCall(caller.key.organizationId, caller.key.id, now, outcome.code);
+    app.verification.logs.touch(caller.key.id, now, request.ip);
     return reply.header('cache-control', 'no-store').send(verifyResponse({ ...outcome, quota }));
   });
 }
