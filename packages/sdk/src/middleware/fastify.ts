@@ -34,7 +34,8 @@ function defaultEndpoint(request: FastifyRequest): string {
  * Fastify plugin: every route registered after it in the same context (the plugin is not
  * encapsulated) needs a valid Keysmith key. A route narrows or replaces the defaults with
  * `config: { keysmith: { scopes, cost, endpoint } }`, or opts out with `config: { keysmith: false }`.
- * Runs as an `onRequest` hook, so a refused request's body is never parsed. The consumer's
+ * Runs as an `onRequest` hook, so a refused request's body is never parsed; CORS preflights
+ * (`OPTIONS` without route settings) pass untouched. The consumer's
  * IP is `request.ip` (set Fastify's `trustProxy` behind a proxy) unless `clientIp` says otherwise.
  *
  * @example
@@ -43,7 +44,7 @@ function defaultEndpoint(request: FastifyRequest): string {
  */
 export const keysmithFastify: FastifyPluginAsync<KeysmithFastifyOptions> = async (fastify, options) => {
   const guard = new KeysmithGuard(options);
-  fastify.decorateRequest('keysmith', null);
+  if (!fastify.hasRequestDecorator('keysmith')) fastify.decorateRequest('keysmith', null);
   fastify.addHook('onRoute', (route) => {
     const settings = route.config?.keysmith;
     if (settings)
@@ -52,6 +53,9 @@ export const keysmithFastify: FastifyPluginAsync<KeysmithFastifyOptions> = async
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.config.keysmith;
     if (route === false) return;
+    // A CORS preflight carries no credentials by design: leave it to the CORS handler,
+    // unless the route itself is an OPTIONS route with Keysmith settings.
+    if (request.method === 'OPTIONS' && route === undefined) return;
     const decision = await guard.check({
       authorization: request.headers.authorization,
       apiKey: headerValue(request.headers['x-api-key']),
