@@ -245,6 +245,17 @@ describe('KeysmithGuard', () => {
     expect(await guard.check(request())).toMatchObject({ status: 401, body: { code: 'EXPIRED' } });
   });
 
+  it('answers 503 even when the error reporter itself throws', async () => {
+    const { client } = stubClient(() => new Response('down', { status: 500 }));
+    const guard = new KeysmithGuard({
+      client,
+      onError: () => {
+        throw new Error('reporter broke');
+      },
+    });
+    expect(await guard.check(request())).toMatchObject({ admitted: false, status: 503 });
+  });
+
   it('refuses what it can decide locally without calling Keysmith', async () => {
     const { client, calls } = stubClient(() => Response.json(VALID));
     const guard = new KeysmithGuard({ client });

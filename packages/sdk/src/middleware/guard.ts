@@ -317,7 +317,11 @@ export class KeysmithGuard {
         error instanceof KeysmithError
           ? error
           : new KeysmithError({ message: String(error), status: 0, code: 'NETWORK_ERROR', cause: error });
-      this.onError(failure);
+      try {
+        this.onError(failure);
+      } catch {
+        // A failing error reporter must not turn a 503 into an unhandled rejection.
+      }
       if (remembered && cacheId !== null && this.failOpenMs !== null && failure.unavailable) {
         const earlier = remembered.recall(cacheId, this.failOpenMs, Date.now());
         if (earlier) return admitFailOpen(earlier.result, earlier.at, request.scopes);
