@@ -79,6 +79,8 @@ function constraints(schema: Json): string[] {
     notes.push(`Range ${low}${typeof maximum === 'number' ? `, ≤ ${maximum}` : ''}.`);
   }
   if (typeof maxItems === 'number') notes.push(`At most ${maxItems} items.`);
+  if (typeof schema.minItems === 'number') notes.push(`At least ${schema.minItems} item(s).`);
+  if (typeof schema.exclusiveMaximum === 'number') notes.push(`Below ${schema.exclusiveMaximum}.`);
   if (typeof format === 'string') notes.push(`Format: ${format}.`);
   else if (typeof pattern === 'string' && pattern.length <= 40) notes.push(`Pattern: \`${pattern}\`.`);
   for (const branch of Array.isArray(schema.anyOf) ? schema.anyOf : []) {
@@ -105,8 +107,14 @@ const KNOWN_KEYWORDS = new Set([
   'maximum',
   'exclusiveMinimum',
   'maxItems',
+  'minItems',
+  'exclusiveMaximum',
   'pattern',
   'format',
+  'const',
+  'title',
+  'examples',
+  'deprecated',
 ]);
 
 function typeOf(schema: Json, direction: Direction, where: string, indent: string): string {
@@ -121,6 +129,16 @@ function typeOf(schema: Json, direction: Direction, where: string, indent: strin
     return schema.anyOf
       .map((branch, i) => typeOf(asObject(branch, where), direction, `${where}.anyOf[${i}]`, indent))
       .join(' | ');
+  }
+  if (schema.const !== undefined) {
+    if (
+      typeof schema.const !== 'string' &&
+      typeof schema.const !== 'number' &&
+      typeof schema.const !== 'boolean'
+    ) {
+      fail(where, 'only string, number and boolean constants are supported');
+    }
+    return JSON.stringify(schema.const).replaceAll('"', "'");
   }
   if (Array.isArray(schema.enum)) {
     return schema.enum

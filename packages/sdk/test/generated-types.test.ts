@@ -45,6 +45,31 @@ describe('generated wire types', () => {
     expect(() => renderTypes(changed)).toThrow(/unsupported JSON Schema keyword "oneOf"/);
   });
 
+  it('render the keywords a new route is likely to bring (arrays with minItems, constants)', () => {
+    const document = openApiDocument() as { components: { schemas: Record<string, unknown> } };
+    const changed = {
+      ...document,
+      components: {
+        ...document.components,
+        schemas: {
+          ...document.components.schemas,
+          LeakReport: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              properties: { token: { type: 'string' }, label: { const: 'true_positive' } },
+              required: ['token', 'label'],
+            },
+          },
+        },
+      },
+    };
+    expect(renderTypes(changed)).toMatch(
+      /export type LeakReport = \(?\{\s+token: string;\s+label: 'true_positive';\s+\}\)?\[\];/,
+    );
+  });
+
   it('reflect a change of the document (a new required field shows up)', () => {
     const document = openApiDocument() as {
       components: { schemas: Record<string, { properties: object; required: string[] }> };
