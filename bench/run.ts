@@ -1,14 +1,15 @@
 /**
  * `pnpm bench`: runs every benchmark in one go on this machine and prints each figure with
  * its ratio to a baseline measured in the same run. Set BENCH_DATABASE_URL to also measure
- * the key list on a PostgreSQL server, BENCH_ONLY=hot-path or BENCH_ONLY=key-list to run one
- * part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
+ * the key list on a PostgreSQL server, BENCH_ONLY=hot-path, BENCH_ONLY=key-list or
+ * BENCH_ONLY=sdk to run one part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
  * bench/results/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchHotPath, writeProfileReport } from './hot-path/index.js';
 import { benchKeyList } from './key-list.bench.js';
+import { benchSdk, type SdkReport } from './sdk/index.js';
 import { type BenchResult, formatHotPathTable, formatTable } from './stats.js';
 
 const only = process.env.BENCH_ONLY;
@@ -29,6 +30,12 @@ if (only === undefined || only === 'hot-path') {
   hotPath = await benchHotPath();
 }
 
+let sdk: SdkReport | null = null;
+if (only === undefined || only === 'sdk') {
+  process.stderr.write('SDK middleware overhead (issue 12)\n');
+  sdk = await benchSdk();
+}
+
 process.stdout.write(`\nMachine: ${machine}\n`);
 if (results.length > 0) process.stdout.write(`\n${formatTable(results)}\n`);
 if (hotPath) {
@@ -47,5 +54,19 @@ if (hotPath) {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const header = `Machine: ${machine}. Measured ${new Date().toISOString()}.`;
   writeFileSync(new URL('./results/hot-path.md', import.meta.url), `${header}\n\n${text}\n`);
+}
+if (sdk) {
+  const text = [
+    formatHotPathTable(sdk.figures),
+    '',
+    ...sdk.figures.filter((f) => f.detail).map((f) => `- ${f.name}: ${f.detail}`),
+    ...sdk.notes.map((n) => `- ${n}`),
+  ].join('\n');
+  process.stdout.write(`\n${text}\n`);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL('./results/sdk.md', import.meta.url),
+    `Machine: ${machine}. Measured ${new Date().toISOString()}.\n\n${text}\n`,
+  );
 }
 process.stdout.write(`\nTotal time: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

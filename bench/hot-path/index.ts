@@ -72,7 +72,18 @@ const fmt = (n: number, digits = 0) =>
 const pct = (n: number | undefined | null) =>
   n === undefined || n === null ? '?' : `${Math.round(n * 100)}%`;
 
-function build(): string[] {
+let built: string[] | null = null;
+
+/**
+ * Builds `packages/domain` and `apps/api` once per `pnpm bench` (the SDK benchmark runs the
+ * same dist); returns notes for the report.
+ */
+export function build(): string[] {
+  built ??= buildOnce();
+  return built;
+}
+
+function buildOnce(): string[] {
   const notes: string[] = [];
   if (process.env.BENCH_SKIP_BUILD === '1') {
     notes.push('Build skipped (BENCH_SKIP_BUILD=1): measuring the existing apps/api/dist.');
@@ -98,13 +109,13 @@ function build(): string[] {
   return notes;
 }
 
-interface ApiServer {
+export interface ApiServer {
   proc: Managed;
   url: string;
   port: number;
 }
 
-async function startApi(
+export async function startApi(
   dataDir: string,
   extraEnv: Record<string, string>,
   nodeArgs: string[] = [],
@@ -172,7 +183,7 @@ const perCpu = (m: Measured<ClosedLoopResult>) =>
     ? `${fmt(m.result.requestsPerSecond / m.serverCpu)} req per server CPU-second`
     : 'server CPU unknown';
 
-interface Measured<T> {
+export interface Measured<T> {
   result: T;
   serverCpu: number | undefined;
   loadCpu: number | undefined;
@@ -183,7 +194,7 @@ interface Measured<T> {
   to: number;
 }
 
-async function closed(
+export async function closed(
   label: string,
   server: Managed,
   url: string,
@@ -223,7 +234,7 @@ async function closed(
   return m;
 }
 
-async function open(
+export async function open(
   label: string,
   server: Managed,
   port: number,
