@@ -87,7 +87,7 @@ export async function authenticate(
   options: { meter?: boolean } = {},
 ): Promise<KeyAuth | null> {
   const presented = presentedKey(request);
-  const outcome = await app.verification.verifier.verify({
+  const verifying = app.verification.verifier.verify({
     key: presented.key,
     malformed: presented.malformed,
     ip: request.ip,
@@ -96,10 +96,16 @@ export async function authenticate(
     meter: options.meter ?? true,
     now: Date.now(),
   });
+  const outcome = verifying instanceof Promise ? await verifying : verifying;
   request.verifyOutcome = outcome;
-  if (!outcome.rate && outcome.key && outcome.code === 'VALID') {
-    // Unmetered callers (keys:verify) still see their organization's rate-limit state.
-    outcome.rate = await app.verification.verifier.rateStatus(outcome.key, Date.now());
+  if (outcome.rate === null && outcome.key !== null && outcome.code !== 'VALID') {
+    // A refused unmetered caller (keys:verify) still gets its organization's rate-limit state;
+    // an admitted one gets it from the verified key's admission (routes/verify.ts).
+    outcome.rate = await app.verification.verifier.planRate(
+      outcome.key.organizationId,
+      outcome.key.plan,
+      Date.now(),
+    );
   }
   if (outcome.rate)
     setRateHeaders(reply, outcome.rate, outcome.code === 'RATE_LIMITED' ? outcome.retryAfterSeconds : null);

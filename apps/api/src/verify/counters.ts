@@ -56,6 +56,56 @@ export function blockSubject(organizationId: string | null, ip: string): string 
 }
 
 /**
+ * Everything the counters decide for one identified key's request, in one step (one Redis
+ * script): the organization-scoped IP block, the rate limits, and the quotas.
+ */
+export interface Admission {
+  organizationId: string;
+  keyId: string;
+  planCaps: RateLimitCaps;
+  /** The key's override, already merged with the plan caps (each side at most the plan's). */
+  keyCaps: RateLimitCaps | null;
+  /**
+   * The consumer IP a `/v1/keys/verify` call reported: its (organization, ip) block is checked
+   * first, in the same step. Null for direct calls (the caller checks the global block of its
+   * own IP before the key lookup, with {@link Counters.ipBlockedUntil}) or an unknown IP.
+   */
+  scopedIp: string | null;
+  /**
+   * `admit`: check the rate limits and record the request when they admit it, then check the
+   * quotas and charge `cost` when every window has room. `peek`: report both without recording
+   * (a request already refused for another reason still shows its rate-limit state, §3).
+   */
+  mode: 'admit' | 'peek';
+  /** The key's quotas, or null when it has none (nothing is read for them). */
+  quotas: QuotaLimits | null;
+  cost: number;
+  now: number;
+  /**
+   * Unique per request: the shared counters remember which requests they charged, so a charge
+   * also made in PostgreSQL while their answer was late is not replayed twice (decision 0007).
+   */
+  requestId?: string;
+}
+
+export interface AdmissionResult {
+  /** Set when `scopedIp` is blocked: nothing else was checked or recorded. */
+  blockedUntil: number | null;
+  /** The rate decision of the tightest limiter (the headers' values); null when blocked. */
+  rate: RateLimitDecision | null;
+  /**
+   * The organization's plan limiter alone (after this request when it was recorded): the
+   * headers of a caller whose own calls are not rate-limited (`keys:verify`, §5).
+   */
+  planRate: RateLimitDecision | null;
+  /** The quota decision; null when the key has no quotas, or the request was blocked or rate-limited. */
+  quota: QuotaOutcome | null;
+}
+
+/** A value now, or later: the in-memory counters answer synchronously, so the hot path does not wait a tick. */
+export type Sync<T> = T | Promise<T>;
+
+/**
  * The shared state of the hot path behind one interface: rate-limit logs, quota counters
  * and failed-attempt blocks. `MemoryCounters` serves the embedded single process;
  * `RedisCounters` shares exact state between processes with atomic Lua scripts.
@@ -64,14 +114,28 @@ export function blockSubject(organizationId: string | null, ip: string): string 
  * none, and a quota is charged only if every configured window has room.
  */
 export interface Counters {
-  admitRate(check: RateCheck): Promise<RateLimitDecision>;
-  peekRate(check: RateCheck): Promise<RateLimitDecision>;
-  consumeQuota(check: QuotaCheck): Promise<QuotaOutcome>;
-  peekQuota(check: QuotaCheck): Promise<QuotaOutcome>;
+  /** One identified key's request: scoped block, rate limits and quotas in one step. */
+  admit(admission: Admission): Sync<AdmissionResult>;
+  /**
+   * What is known without I/O about a {@link blockSubject}: the block's end, null when known
+   * not blocked, undefined when only the shared store knows (then ask {@link ipBlockedUntil}).
+   */
+  knownBlock(subject: string, now: number): number | null | undefined;
   /** When the block of a {@link blockSubject} ends (epoch ms), or null when it is not blocked. */
-  ipBlockedUntil(subject: string, now: number): Promise<number | null>;
+  ipBlockedUntil(subject: string, now: number): Sync<number | null>;
   /** Counts a failed attempt of a {@link blockSubject}; returns when the (possibly new) block ends, or null. */
-  recordAuthFailure(subject: string, now: number): Promise<number | null>;
+  recordAuthFailure(subject: string, now: number): Sync<number | null>;
   unblockIp(subject: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Rate and quota checks on their own, as tests and the fallbacks use them. */
+export function rateCheckOf(admission: Admission): RateCheck {
+  return {
+    organizationId: admission.organizationId,
+    planCaps: admission.planCaps,
+    keyId: admission.keyId,
+    keyCaps: admission.keyCaps,
+    now: admission.now,
+  };
 }

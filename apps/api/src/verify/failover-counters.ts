@@ -1,6 +1,13 @@
 import type { RateLimitDecision } from '@keysmith/domain';
 import type { Logger } from 'pino';
-import type { Counters, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
+import type {
+  Admission,
+  AdmissionResult,
+  Counters,
+  QuotaCheck,
+  QuotaOutcome,
+  RateCheck,
+} from './counters.js';
 import type { MemoryCounters } from './memory-counters.js';
 import type { PgQuotaCounter } from './pg-quota-counter.js';
 import { RedisUnavailableError } from './redis-client.js';
@@ -40,8 +47,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class FailoverCounters implements Counters {
   private outage: Outage | null = null;
   /**
-   * Credits charged in PostgreSQL during the outage, coalesced per key and minute (a group keeps
-   * its latest commit time: replaying a group the next seed partly holds over-counts, never under).
+   * Credits charged in PostgreSQL during the outage, one entry per request (its id lets Redis
+   * skip a request it charged itself after its answer came too late), replayed in order.
    */
   private readonly journal = new Map<string, ReplayEntry>();
   private inFlight = 0;
@@ -136,22 +143,25 @@ export class FailoverCounters implements Counters {
     );
   }
 
-  private async quotaInPostgres(check: QuotaCheck, consume: boolean): Promise<QuotaOutcome> {
+  private async quotaInPostgres(
+    check: QuotaCheck,
+    consume: boolean,
+    requestId?: string,
+  ): Promise<QuotaOutcome> {
     this.inFlight++;
     try {
       const wait = (this.outage?.quotasFrom ?? 0) - Date.now();
       if (wait > 0) await sleep(wait);
       const outcome = await this.options.pgQuota.check(check, consume);
       if (outcome.persisted) {
-        const minute = Math.floor(check.now / 60_000) * 60_000;
-        const id = `${check.keyId}|${minute}`;
-        const group = this.journal.get(id);
+        const id = requestId ?? this.options.primary.member(check.now);
         this.journal.set(id, {
           organizationId: check.organizationId,
           keyId: check.keyId,
-          t: minute,
-          cost: (group?.cost ?? 0) + check.cost,
+          t: check.now,
+          cost: check.cost,
           committedAt: Date.now(),
+          requestId: id,
         });
       }
       return outcome;
@@ -160,17 +170,52 @@ export class FailoverCounters implements Counters {
     }
   }
 
+  /**
+   * One request's scoped block, rate limits and quotas: one Redis script, or while Redis is down
+   * the per-process limiters and blocks and the exact quotas in PostgreSQL, in the same order.
+   */
+  admit(a: Admission): Promise<AdmissionResult> {
+    // One id for both tries: if Redis ran the script but answered too late, the charge made in
+    // PostgreSQL for the same request is skipped when it is replayed.
+    const admission = a.requestId === undefined ? { ...a, requestId: this.options.primary.member(a.now) } : a;
+    return this.run(
+      () => this.options.primary.admit(admission),
+      async () => {
+        const local = await this.options.local.admit({ ...admission, quotas: null });
+        if (local.blockedUntil !== null || a.quotas === null || local.rate === null) return local;
+        if (a.mode === 'admit' && !local.rate.admitted) return local;
+        const check = {
+          organizationId: a.organizationId,
+          keyId: a.keyId,
+          quotas: a.quotas,
+          cost: a.cost,
+          now: a.now,
+        };
+        return {
+          ...local,
+          quota: await this.quotaInPostgres(check, a.mode === 'admit', admission.requestId),
+        };
+      },
+    );
+  }
+
+  knownBlock(subject: string, now: number): number | null | undefined {
+    return this.outage
+      ? this.options.local.knownBlock(subject, now)
+      : this.options.primary.knownBlock(subject, now);
+  }
+
   ipBlockedUntil(ip: string, now: number): Promise<number | null> {
     return this.run(
       () => this.options.primary.ipBlockedUntil(ip, now),
-      () => this.options.local.ipBlockedUntil(ip, now),
+      async () => this.options.local.ipBlockedUntil(ip, now),
     );
   }
 
   recordAuthFailure(ip: string, now: number): Promise<number | null> {
     return this.run(
       () => this.options.primary.recordAuthFailure(ip, now),
-      () => this.options.local.recordAuthFailure(ip, now),
+      async () => this.options.local.recordAuthFailure(ip, now),
     );
   }
 

@@ -1,19 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import {
+  pickLeastRoom,
+  pickRefusal,
+  pickTightest,
   QUOTA_WINDOW_NAMES,
   QUOTA_WINDOWS,
   type QuotaStatusByWindow,
   type QuotaWindowName,
   type RateLimitCaps,
   type RateLimitDecision,
-  type RateLimitWindowName,
-  type RateLimitWindowStatus,
+  rateDecision,
+  type WindowSnapshot,
 } from '@keysmith/domain';
 import type { Redis } from 'ioredis';
-import type { Counters, IpBlockPolicy, QuotaCheck, QuotaOutcome, RateCheck } from './counters.js';
+import type {
+  Admission,
+  AdmissionResult,
+  Counters,
+  IpBlockPolicy,
+  QuotaCheck,
+  QuotaOutcome,
+  RateCheck,
+} from './counters.js';
 import { quotaTag } from './quota-evaluation.js';
 import { RedisUnavailableError } from './redis-client.js';
 import {
+  ADMIT_SCRIPT,
   AUTH_FAILURE_SCRIPT,
   QUOTA_SCRIPT,
   RATE_SCRIPT,
@@ -51,67 +63,21 @@ export interface ReplayEntry {
   cost: number;
   /** When the PostgreSQL transaction that charged them had committed (epoch ms). */
   committedAt: number;
+  /** The request's id: not replayed when Redis already charged it (a reply that came too late). */
+  requestId?: string;
 }
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
-interface RateWindowSeen {
-  count: number;
-  oldest: number | null;
-  free: number;
-}
-
-const WINDOW_MS: Record<RateLimitWindowName, number> = { second: 1000, minute: 60_000 };
-
-/**
- * Builds one limiter's decision from what the rate script saw, exactly as the domain's
- * `SlidingWindowLimiter` would (same fields, same tie-breaks), so both counters answer alike.
- */
-function limiterDecision(
-  caps: RateLimitCaps,
-  seen: Record<RateLimitWindowName, RateWindowSeen>,
-  now: number,
-  taken: 0 | 1,
-): RateLimitDecision {
-  const admitted = seen.second.count < caps.perSecond && seen.minute.count < caps.perMinute;
-  const status = (w: RateLimitWindowName): RateLimitWindowStatus => {
-    const limit = w === 'second' ? caps.perSecond : caps.perMinute;
-    const count = seen[w].count + taken;
-    const oldest = seen[w].oldest ?? (taken === 1 ? now : null);
-    return {
-      limit,
-      remaining: Math.max(0, limit - count),
-      resetAt: oldest === null ? now : oldest + WINDOW_MS[w],
-    };
-  };
-  const windows = { second: status('second'), minute: status('minute') };
-  let exceeded: RateLimitWindowName | null = null;
-  let retryAfterMs = 0;
-  if (!admitted) {
-    const secondFree = seen.second.count < caps.perSecond ? Number.NEGATIVE_INFINITY : seen.second.free;
-    const minuteFree = seen.minute.count < caps.perMinute ? Number.NEGATIVE_INFINITY : seen.minute.free;
-    exceeded = minuteFree >= secondFree ? 'minute' : 'second';
-    retryAfterMs = Math.max(0, Math.max(secondFree, minuteFree) - now);
-  }
-  return {
-    admitted,
-    exceeded,
-    limit: windows.minute.limit,
-    remaining: windows.minute.remaining,
-    resetAt: windows.minute.resetAt,
-    retryAfterMs,
-    windows,
-  };
-}
-
-function pick(
-  decisions: readonly RateLimitDecision[],
-  better: (a: RateLimitDecision, b: RateLimitDecision) => boolean,
-): RateLimitDecision {
-  let best = decisions[0];
-  for (const d of decisions) if (best === undefined || better(d, best)) best = d;
-  if (best === undefined) throw new RangeError('no limiter');
-  return best;
+/** One limiter's two windows from six numbers of a script reply (-1 = none). */
+function snapshots(reply: number[], offset: number): { second: WindowSnapshot; minute: WindowSnapshot } {
+  const at = (k: number) => reply[offset + k] ?? -1;
+  const seen = (k: number): WindowSnapshot => ({
+    count: at(k),
+    oldest: at(k + 1) < 0 ? null : at(k + 1),
+    freeAt: at(k + 2) < 0 ? Number.NEGATIVE_INFINITY : at(k + 2),
+  });
+  return { second: seen(0), minute: seen(3) };
 }
 
 /**
@@ -136,7 +102,7 @@ export class RedisCounters implements Counters {
   private readonly syncing = new Map<string, Promise<void>>();
   /** IP → block end (or null) as read at `checkedAt` (request time). */
   private readonly ipStatus = new Map<string, { until: number | null; checkedAt: number }>();
-  private readonly scripts: Record<'rate' | 'quota' | 'sync' | 'replay' | 'authFailure', ScriptFn>;
+  private readonly scripts: Record<'rate' | 'quota' | 'sync' | 'replay' | 'authFailure' | 'admit', ScriptFn>;
 
   constructor(
     readonly redis: Redis,
@@ -153,8 +119,9 @@ export class RedisCounters implements Counters {
       rate: define('rate', RATE_SCRIPT, 2),
       quota: define('quota', QUOTA_SCRIPT, 3),
       sync: define('sync', SYNC_SCRIPT, 3),
-      replay: define('replay', REPLAY_SCRIPT, 3),
+      replay: define('replay', REPLAY_SCRIPT, 4),
       authFailure: define('auth_failure', AUTH_FAILURE_SCRIPT, 2),
+      admit: define('admit', ADMIT_SCRIPT, 7),
     };
   }
 
@@ -162,8 +129,15 @@ export class RedisCounters implements Counters {
     return `${this.options.prefix}:{${organizationId}}:${rest}`;
   }
 
-  private ipKey(ip: string, rest: string): string {
-    return `${this.options.prefix}:ip:{${ip}}:${rest}`;
+  /**
+   * The failure log and block of a {@link blockSubject}: a global IP's under its own hash tag,
+   * an (organization, ip) subject's under the organization's, so the admission script can check
+   * it in the same step (same cluster slot) as the organization's rate and quota state.
+   */
+  private subjectKey(subject: string, rest: 'fail' | 'block'): string {
+    const slash = subject.indexOf('/');
+    if (slash < 0) return `${this.options.prefix}:ip:{${subject}}:${rest}`;
+    return this.orgKey(subject.slice(0, slash), `ip${rest}:${subject.slice(slash + 1)}`);
   }
 
   /** The Redis keys of a key's quota state: hash, minute index, hour index. */
@@ -184,7 +158,7 @@ export class RedisCounters implements Counters {
   }
 
   /** A sorted-set member unique to this request: time, process, sequence. */
-  private member(now: number): string {
+  member(now: number): string {
     this.sequence = (this.sequence + 1) % 1e12;
     return `${now}:${this.instance}:${this.sequence}`;
   }
@@ -195,18 +169,20 @@ export class RedisCounters implements Counters {
 
   // ---- rate limits ----
 
-  admitRate(check: RateCheck): Promise<RateLimitDecision> {
-    return this.rate(check, true);
+  async admitRate(check: RateCheck): Promise<RateLimitDecision> {
+    return (await this.rate(check, true)).rate;
   }
 
-  peekRate(check: RateCheck): Promise<RateLimitDecision> {
-    return this.rate(check, false);
+  async peekRate(check: RateCheck): Promise<RateLimitDecision> {
+    return (await this.rate(check, false)).rate;
   }
 
-  private async rate(check: RateCheck, record: boolean): Promise<RateLimitDecision> {
+  private async rate(
+    check: RateCheck,
+    record: boolean,
+  ): Promise<{ rate: RateLimitDecision; planRate: RateLimitDecision }> {
     const now = Math.floor(check.now);
     const member = this.member(now);
-    const limiters: RateLimitCaps[] = check.keyCaps ? [check.planCaps, check.keyCaps] : [check.planCaps];
     const reply = (await this.call(() =>
       this.scripts.rate(
         this.orgKey(check.organizationId, 'rl'),
@@ -221,31 +197,101 @@ export class RedisCounters implements Counters {
         RATE_KEEP_MS,
       ),
     )) as number[];
-    const admitted = reply[reply.length - 1] === 1;
+    return this.rateFromReply(check, reply, 0, reply.length - 1, record);
+  }
+
+  /**
+   * The decision a rate reply stands for: six numbers per limiter from `offset` (the
+   * organization's, then the key's), and the admitted flag at `admittedAt`. The arithmetic is
+   * the domain's `rateDecision`, the same the in-memory limiter uses.
+   */
+  private rateFromReply(
+    check: RateCheck,
+    reply: number[],
+    offset: number,
+    admittedAt: number,
+    record: boolean,
+  ): { rate: RateLimitDecision; planRate: RateLimitDecision } {
+    const now = Math.floor(check.now);
+    const admitted = reply[admittedAt] === 1;
     const taken: 0 | 1 = admitted && record ? 1 : 0;
-    const decisions = limiters.map((caps, i) => {
-      const at = (k: number) => reply[i * 6 + k] ?? -1;
-      const seen = (offset: number): RateWindowSeen => ({
-        count: at(offset),
-        oldest: at(offset + 1) < 0 ? null : at(offset + 1),
-        free: at(offset + 2),
-      });
-      return limiterDecision(caps, { second: seen(0), minute: seen(3) }, now, taken);
-    });
-    if (!record) {
-      // As MemoryCounters.peekRate: the limiter with the least room left.
-      return decisions.reduce((tightest, d) => (d.remaining < tightest.remaining ? d : tightest));
+    const org = snapshots(reply, offset);
+    const planRate = rateDecision(check.planCaps, org.second, org.minute, now, taken);
+    if (check.keyCaps === null) return { rate: planRate, planRate };
+    const key = snapshots(reply, offset + 6);
+    const keyRate = rateDecision(check.keyCaps, key.second, key.minute, now, taken);
+    if (!record) return { rate: pickLeastRoom([planRate, keyRate]), planRate };
+    if (!admitted) return { rate: pickRefusal([planRate, keyRate].filter((d) => !d.admitted)), planRate };
+    return { rate: pickTightest([planRate, keyRate]), planRate };
+  }
+
+  // ---- one request, one round trip ----
+
+  /**
+   * Scoped block, rate limits and quotas of one request in one script call (ADMIT_SCRIPT). When
+   * the key's quota state must first be seeded from PostgreSQL, nothing is recorded: the state is
+   * synchronised and the call made again.
+   */
+  async admit(a: Admission): Promise<AdmissionResult> {
+    const now = Math.floor(a.now);
+    const record = a.mode === 'admit';
+    const requestId = a.requestId ?? this.member(now);
+    const tag = a.quotas === null ? '' : quotaTag(a.quotas);
+    const quotaKeys = this.quotaKeys(a.organizationId, a.keyId);
+    const blockKey =
+      a.scopedIp === null
+        ? this.orgKey(a.organizationId, 'ipblock:-')
+        : this.subjectKey(`${a.organizationId}/${a.scopedIp}`, 'block');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const reply = (await this.call(() =>
+        this.scripts.admit(
+          this.orgKey(a.organizationId, 'rl'),
+          this.orgKey(a.organizationId, `rl:${a.keyId}`),
+          ...quotaKeys,
+          blockKey,
+          this.orgKey(a.organizationId, `qc:${a.keyId}`),
+          now,
+          requestId,
+          record ? 1 : 0,
+          a.planCaps.perSecond,
+          a.planCaps.perMinute,
+          a.keyCaps?.perSecond ?? 0,
+          a.keyCaps?.perMinute ?? 0,
+          RATE_KEEP_MS,
+          a.scopedIp === null ? 0 : 1,
+          a.quotas === null ? 0 : 1,
+          a.cost,
+          tag,
+          ...QUOTA_WINDOW_NAMES.map((w) => a.quotas?.[w] ?? -1),
+          QUOTA_TTL_MS,
+        ),
+      )) as number[];
+      if (reply[0] === -2) {
+        const until = reply[1] ?? now;
+        if (a.scopedIp !== null && (this.options.ipStatusCacheMs ?? 0) > 0)
+          this.rememberIp(`${a.organizationId}/${a.scopedIp}`, until, now);
+        return { blockedUntil: until, rate: null, planRate: null, quota: null };
+      }
+      if (reply[0] === -1 && a.quotas !== null) {
+        await this.sync(
+          { organizationId: a.organizationId, keyId: a.keyId, quotas: a.quotas, cost: 0, now },
+          tag,
+          quotaKeys,
+          now,
+        );
+        continue;
+      }
+      const { rate, planRate } = this.rateFromReply(a, reply, 1, 13, record);
+      const quota =
+        a.quotas !== null && reply[14] === 1
+          ? this.quotaOutcome(
+              { organizationId: a.organizationId, keyId: a.keyId, quotas: a.quotas, cost: a.cost, now },
+              reply.slice(15),
+            )
+          : null;
+      return { blockedUntil: null, rate, planRate, quota };
     }
-    if (!admitted) {
-      return pick(
-        decisions.filter((d) => !d.admitted),
-        (a, b) => a.retryAfterMs > b.retryAfterMs,
-      );
-    }
-    return pick(
-      decisions,
-      (a, b) => a.remaining < b.remaining || (a.remaining === b.remaining && a.limit < b.limit),
-    );
+    throw new RedisUnavailableError(new Error(`quota state of ${a.keyId} keeps changing configuration`));
   }
 
   // ---- quotas ----
@@ -317,20 +363,34 @@ export class RedisCounters implements Counters {
   async replay(entry: ReplayEntry): Promise<boolean> {
     const keys = this.quotaKeys(entry.organizationId, entry.keyId);
     const added = await this.call(() =>
-      this.scripts.replay(...keys, Math.floor(entry.t), entry.cost, entry.committedAt, QUOTA_TTL_MS),
+      this.scripts.replay(
+        ...keys,
+        this.orgKey(entry.organizationId, `qc:${entry.keyId}`),
+        Math.floor(entry.t),
+        entry.cost,
+        entry.committedAt,
+        QUOTA_TTL_MS,
+        entry.requestId ?? '',
+      ),
     );
     return added === 1;
   }
 
   // ---- failed attempts and IP blocks ----
 
-  async ipBlockedUntil(ip: string, now: number): Promise<number | null> {
+  /** The block state this process read within the last `ipStatusCacheMs`, or undefined. */
+  knownBlock(subject: string, now: number): number | null | undefined {
     const cacheMs = this.options.ipStatusCacheMs ?? 0;
-    const cached = cacheMs > 0 ? this.ipStatus.get(ip) : undefined;
-    if (cached && now >= cached.checkedAt && now - cached.checkedAt < cacheMs) {
-      return cached.until !== null && cached.until > now ? cached.until : null;
-    }
-    const raw = await this.call(() => this.redis.get(this.ipKey(ip, 'block')));
+    const cached = cacheMs > 0 ? this.ipStatus.get(subject) : undefined;
+    if (!cached || now < cached.checkedAt || now - cached.checkedAt >= cacheMs) return undefined;
+    return cached.until !== null && cached.until > now ? cached.until : null;
+  }
+
+  async ipBlockedUntil(ip: string, now: number): Promise<number | null> {
+    const known = this.knownBlock(ip, now);
+    if (known !== undefined) return known;
+    const cacheMs = this.options.ipStatusCacheMs ?? 0;
+    const raw = await this.call(() => this.redis.get(this.subjectKey(ip, 'block')));
     const until = raw === null ? null : Number(raw);
     if (cacheMs > 0) this.rememberIp(ip, until, now);
     return until !== null && until > now ? until : null;
@@ -351,8 +411,8 @@ export class RedisCounters implements Counters {
     const { maxFailures, failureWindowMs, blockMs } = this.options.ipPolicy;
     const until = (await this.call(() =>
       this.scripts.authFailure(
-        this.ipKey(ip, 'fail'),
-        this.ipKey(ip, 'block'),
+        this.subjectKey(ip, 'fail'),
+        this.subjectKey(ip, 'block'),
         t,
         member,
         Math.ceil(failureWindowMs),
@@ -367,7 +427,7 @@ export class RedisCounters implements Counters {
 
   async unblockIp(ip: string): Promise<void> {
     this.ipStatus.delete(ip);
-    await this.call(() => this.redis.del(this.ipKey(ip, 'fail'), this.ipKey(ip, 'block')));
+    await this.call(() => this.redis.del(this.subjectKey(ip, 'fail'), this.subjectKey(ip, 'block')));
   }
 
   async close(): Promise<void> {

@@ -88,7 +88,7 @@ return out
  * the indexes and TTLs change only when a new bucket starts.
  */
 const QUOTA_STATE = `${PRELUDE}
-local H, ZM, ZH = KEYS[1], KEYS[2], KEYS[3]
+local H, ZM, ZH = KEYS[QK], KEYS[QK + 1], KEYS[QK + 2]
 local MIN, HOUR, DAY = 60000, 3600000, 86400000
 local WINDOWS = {
   { sum = 'ds', ptr = 'dp', z = ZM, pre = 'm:', B = MIN, D = DAY, owner = true },
@@ -219,6 +219,7 @@ export const QUOTA_SLACK_MS = 60_000;
  * charge when admitted and recorded.
  */
 export const QUOTA_SCRIPT = `local QUOTA_SLACK = ${QUOTA_SLACK_MS}
+local QK = 1
 ${QUOTA_STATE}
 local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
@@ -260,6 +261,7 @@ return { exceeded == 0 and 1 or 0, exceeded, u[1], u[2], u[3], u[4], oldest[1], 
  * then nHour pairs, ttl. Returns 1 if it wrote, 0 if the state was already in sync.
  */
 export const SYNC_SCRIPT = `local QUOTA_SLACK = ${QUOTA_SLACK_MS}
+local QK = 1
 ${QUOTA_STATE}
 local now = tonumber(ARGV[1])
 if redis.call('HGET', H, 'tag') == ARGV[2] then return 0 end
@@ -310,12 +312,17 @@ return 1
  * unless the state was (re)synchronised from a PostgreSQL read that started after they were
  * committed (the read already holds them) or the state is absent (the next sync will read them).
  *
- * ARGV: t, cost, committedAt, ttl. Returns 1 if added.
+ * KEYS[4] is the set of requests charged in Redis (see ADMIT_SCRIPT): a request whose admission
+ * timed out on the client but ran on the server is there, and is not charged twice.
+ *
+ * ARGV: t, cost, committedAt, ttl, request member. Returns 1 if added.
  */
 export const REPLAY_SCRIPT = `local QUOTA_SLACK = ${QUOTA_SLACK_MS}
+local QK = 1
 ${QUOTA_STATE}
 local seed = redis.call('HGET', H, 'seed')
 if not seed or tonumber(seed) >= tonumber(ARGV[3]) then return 0 end
+if redis.call('ZSCORE', KEYS[4], ARGV[5]) then return 0 end
 local t = tonumber(ARGV[1])
 local st = readState()
 local raw = redis.call('HMGET', H, 'm:' .. fmt(floorTo(t, MIN)), 'h:' .. fmt(floorTo(t, HOUR)))
@@ -342,4 +349,115 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
 end
 redis.call('PEXPIRE', KEYS[1], fmt(window))
 return -1
+`;
+
+/**
+ * One identified key's request in one round trip (issue 10): the organization-scoped IP block,
+ * then the rate limits of the organization and the key, then the quotas — the order of §3, and
+ * the semantics of RATE_SCRIPT and QUOTA_SCRIPT composed: the request is recorded in the rate
+ * logs when they admit it (mode 1), and charged to the quotas when they also have room.
+ *
+ * KEYS[1] organization rate log, KEYS[2] key rate log, KEYS[3..5] the key's quota state (see
+ * QUOTA_STATE), KEYS[6] the (organization, ip) block, KEYS[7] the requests charged here lately
+ * (member → time, 15 minutes): a request whose reply the client gave up waiting for, and then
+ * charged in PostgreSQL, is not charged again when that charge is replayed (REPLAY_SCRIPT). All
+ * share the organization's hash tag.
+ * ARGV: now, member, mode (1 admit | 0 peek), org per-second cap, org per-minute cap, key
+ * per-second cap (0 = none), key per-minute cap, keepMs, check block (1|0), check quota (1|0),
+ * cost, tag, total, daily, weekly, monthly limits (-1 = none), ttl.
+ *
+ * Returns {-2, until} when blocked; {-1} when quotas are asked for and the key's state is absent
+ * or for another configuration (nothing was recorded: the caller synchronises and retries);
+ * otherwise {0, 12 rate numbers (six per limiter, as RATE_SCRIPT; the key limiter's are zeros
+ * when it has none), rate admitted (1|0), quota evaluated (1|0), then the nine numbers of
+ * QUOTA_SCRIPT when evaluated}.
+ */
+export const ADMIT_SCRIPT = `local QUOTA_SLACK = ${QUOTA_SLACK_MS}
+local QK = 3
+${QUOTA_STATE}
+local now = tonumber(ARGV[1])
+local record = ARGV[3] == '1'
+if ARGV[9] == '1' then
+  local blockedTill = tonumber(redis.call('GET', KEYS[6]) or '0')
+  if blockedTill > now then return { -2, blockedTill } end
+end
+local wantQuota = ARGV[10] == '1'
+local st = nil
+if wantQuota then
+  st = readState()
+  if st.tag ~= ARGV[12] then return { -1 } end
+end
+local caps = { { tonumber(ARGV[4]), tonumber(ARGV[5]) }, { tonumber(ARGV[6]), tonumber(ARGV[7]) } }
+local keep = tonumber(ARGV[8])
+local n = 1
+if caps[2][1] > 0 then n = 2 end
+local out = { 0 }
+local admit = true
+local function window(key, width, cap)
+  local from = '(' .. fmt(now - width)
+  local count = redis.call('ZCOUNT', key, from, '+inf')
+  local oldest = -1
+  local free = -1
+  if count > 0 then
+    oldest = tonumber(redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)[2])
+  end
+  if count >= cap then
+    local r = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', count - cap, 1)
+    free = tonumber(r[2]) + width
+  end
+  return count, oldest, free
+end
+for i = 1, 2 do
+  if i <= n then
+    local key = KEYS[i]
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now - keep))
+    local sc, so, sf = window(key, 1000, caps[i][1])
+    local mc, mo, mf = window(key, 60000, caps[i][2])
+    if sc >= caps[i][1] or mc >= caps[i][2] then admit = false end
+    for _, v in ipairs({ sc, so, sf, mc, mo, mf }) do out[#out + 1] = v end
+  else
+    for _ = 1, 6 do out[#out + 1] = 0 end
+  end
+end
+if admit and record then
+  for i = 1, n do
+    redis.call('ZADD', KEYS[i], fmt(now), ARGV[2])
+    redis.call('PEXPIRE', KEYS[i], fmt(keep))
+  end
+end
+out[#out + 1] = admit and 1 or 0
+if not wantQuota or (record and not admit) then
+  out[#out + 1] = 0
+  return out
+end
+out[#out + 1] = 1
+local cost = tonumber(ARGV[11])
+local limits = { tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]) }
+local ttl = tonumber(ARGV[17])
+local changed = prune(st, now, QUOTA_SLACK)
+local charging = record and cost > 0
+local extra = {}
+if charging then extra = { 'm:' .. fmt(floorTo(now, MIN)), 'h:' .. fmt(floorTo(now, HOUR)) } end
+local used, oldest, cur = usage(st, now, extra)
+local u = { st.t, used[1], used[2], used[3] }
+local exceeded = 0
+for i = 1, 4 do
+  if exceeded == 0 and limits[i] >= 0 and u[i] + cost > limits[i] then exceeded = i end
+end
+if exceeded == 0 and charging then
+  charge(st, now, cost, cur[1], cur[2], ttl)
+  for i = 1, 4 do u[i] = u[i] + cost end
+  if oldest[1] < 0 then oldest[1] = floorTo(now, MIN) end
+  if oldest[2] < 0 then oldest[2] = floorTo(now, HOUR) end
+  if oldest[3] < 0 then oldest[3] = floorTo(now, HOUR) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', fmt(now - 900000))
+  redis.call('ZADD', KEYS[7], fmt(now), ARGV[2])
+  redis.call('PEXPIRE', KEYS[7], 900000)
+elseif changed then
+  writeState(st)
+end
+for _, v in ipairs({ exceeded == 0 and 1 or 0, exceeded, u[1], u[2], u[3], u[4], oldest[1], oldest[2], oldest[3] }) do
+  out[#out + 1] = v
+end
+return out
 `;

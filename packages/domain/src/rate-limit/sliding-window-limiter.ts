@@ -67,6 +67,83 @@ export interface RateLimitDecision {
 }
 
 /**
+ * What one window of a limiter holds at the instant of a decision, before the request: the
+ * admissions inside the window, the oldest of them, and when one more would fit (`-Infinity`
+ * while the window has room). Both the in-memory limiter and the Redis script produce these
+ * numbers; {@link rateDecision} turns them into the decision, so the two cannot disagree.
+ */
+export interface WindowSnapshot {
+  count: number;
+  /** The oldest admission inside the window (ms), or `null` when it holds none. */
+  oldest: number | null;
+  /** When the window next has room: the `cap`-th most recent admission plus the window length. */
+  freeAt: number;
+}
+
+/**
+ * The decision of one limiter from its two windows' snapshots at `now` (the arithmetic of §3,
+ * in one place): admitted iff both windows have room; `taken` is 1 when the admission is being
+ * recorded (the windows then describe the state after it), else 0. When refused, `exceeded` is
+ * the window that frees up later (`minute` on a tie) and `retryAfterMs` when one more would fit.
+ */
+export function rateDecision(
+  caps: RateLimitCaps,
+  second: WindowSnapshot,
+  minute: WindowSnapshot,
+  now: number,
+  taken: 0 | 1,
+): RateLimitDecision {
+  const admitted = second.count < caps.perSecond && minute.count < caps.perMinute;
+  const took = admitted ? taken : 0;
+  const secondStatus: RateLimitWindowStatus = windowStatus(
+    caps.perSecond,
+    RATE_LIMIT_WINDOW_MS.second,
+    second,
+    now,
+    took,
+  );
+  const minuteStatus: RateLimitWindowStatus = windowStatus(
+    caps.perMinute,
+    RATE_LIMIT_WINDOW_MS.minute,
+    minute,
+    now,
+    took,
+  );
+  let exceeded: RateLimitWindowName | null = null;
+  let retryAfterMs = 0;
+  if (!admitted) {
+    const secondFree = second.count < caps.perSecond ? Number.NEGATIVE_INFINITY : second.freeAt;
+    const minuteFree = minute.count < caps.perMinute ? Number.NEGATIVE_INFINITY : minute.freeAt;
+    exceeded = minuteFree >= secondFree ? 'minute' : 'second';
+    retryAfterMs = Math.max(0, Math.max(secondFree, minuteFree) - now);
+  }
+  return {
+    admitted,
+    exceeded,
+    limit: minuteStatus.limit,
+    remaining: minuteStatus.remaining,
+    resetAt: minuteStatus.resetAt,
+    retryAfterMs,
+    windows: { second: secondStatus, minute: minuteStatus },
+  };
+}
+
+function windowStatus(
+  limit: number,
+  windowMs: number,
+  seen: WindowSnapshot,
+  now: number,
+  taken: 0 | 1,
+): RateLimitWindowStatus {
+  const oldest = seen.oldest ?? (taken === 1 ? now : null);
+  return {
+    limit,
+    remaining: Math.max(0, limit - seen.count - taken),
+    resetAt: oldest === null ? now : oldest + windowMs,
+  };
+}
+
+/**
  * The most recent admission times of one window, oldest first, in a ring buffer that grows on
  * demand up to `limit` entries (an idle limiter with a large cap stays small).
  */
@@ -98,16 +175,15 @@ class AdmissionLog {
     return lo;
   }
 
-  /** Admissions in `(t - windowMs, t]` (all stored times are ≤ t) and the oldest of them. */
-  inWindow(t: number): { count: number; oldest: number | null } {
+  /** This window at `t` (all stored times are ≤ t). */
+  snapshot(t: number): WindowSnapshot {
     const first = this.firstInWindow(t);
     const count = this.size - first;
-    return { count, oldest: count === 0 ? null : this.at(first) };
-  }
-
-  /** Earliest instant at which one more admission fits, given what is recorded. */
-  freeAt(): number {
-    return this.size < this.limit ? Number.NEGATIVE_INFINITY : this.at(0) + this.windowMs;
+    return {
+      count,
+      oldest: count === 0 ? null : this.at(first),
+      freeAt: this.size < this.limit ? Number.NEGATIVE_INFINITY : this.at(0) + this.windowMs,
+    };
   }
 
   push(t: number): void {
@@ -144,6 +220,8 @@ function assertCap(name: string, value: number): void {
  * treated as that admission's time, so a clock step back cannot admit more than the caps.
  */
 export class SlidingWindowLimiter {
+  /** The caps this limiter enforces (one object for its lifetime: no allocation per call). */
+  readonly caps: RateLimitCaps;
   private readonly second: AdmissionLog;
   private readonly minute: AdmissionLog;
   private latest = Number.NEGATIVE_INFINITY;
@@ -151,13 +229,14 @@ export class SlidingWindowLimiter {
   constructor(caps: RateLimitCaps) {
     assertCap('perSecond', caps.perSecond);
     assertCap('perMinute', caps.perMinute);
+    this.caps = { perSecond: caps.perSecond, perMinute: caps.perMinute };
     this.second = new AdmissionLog(caps.perSecond, RATE_LIMIT_WINDOW_MS.second);
     this.minute = new AdmissionLog(caps.perMinute, RATE_LIMIT_WINDOW_MS.minute);
   }
 
-  /** The caps this limiter enforces. */
-  get caps(): RateLimitCaps {
-    return { perSecond: this.second.limit, perMinute: this.minute.limit };
+  /** Whether this limiter enforces exactly these caps (no allocation). */
+  hasCaps(caps: RateLimitCaps): boolean {
+    return this.caps.perSecond === caps.perSecond && this.caps.perMinute === caps.perMinute;
   }
 
   /** What {@link tryAdmit} would decide at `now`, without recording anything. */
@@ -170,49 +249,33 @@ export class SlidingWindowLimiter {
     return this.decide(now, true);
   }
 
+  /** Whether a request at `now` would be admitted (no decision object built). */
+  wouldAdmit(now: number): boolean {
+    const t = Math.max(now, this.latest);
+    return (
+      this.second.snapshot(t).count < this.second.limit && this.minute.snapshot(t).count < this.minute.limit
+    );
+  }
+
   private decide(now: number, record: boolean): RateLimitDecision {
     if (Number.isNaN(now)) throw new RangeError('SlidingWindowLimiter: now must be a number');
     const t = Math.max(now, this.latest);
-    const second = this.second.inWindow(t);
-    const minute = this.minute.inWindow(t);
-    const admitted = second.count < this.second.limit && minute.count < this.minute.limit;
-    if (admitted && record) {
+    const decision = rateDecision(
+      this.caps,
+      this.second.snapshot(t),
+      this.minute.snapshot(t),
+      t,
+      record ? 1 : 0,
+    );
+    if (decision.admitted && record) {
       this.second.push(t);
       this.minute.push(t);
       this.latest = t;
     }
-    const taken = admitted && record ? 1 : 0;
-    const status = (
-      log: AdmissionLog,
-      seen: { count: number; oldest: number | null },
-    ): RateLimitWindowStatus => {
-      const count = seen.count + taken;
-      const oldest = seen.oldest ?? (taken === 1 ? t : null);
-      return {
-        limit: log.limit,
-        remaining: Math.max(0, log.limit - count),
-        resetAt: oldest === null ? t : oldest + log.windowMs,
-      };
-    };
-    const windows = { second: status(this.second, second), minute: status(this.minute, minute) };
-
-    let exceeded: RateLimitWindowName | null = null;
-    let retryAfterMs = 0;
-    if (!admitted) {
-      const secondFree = second.count < this.second.limit ? Number.NEGATIVE_INFINITY : this.second.freeAt();
-      const minuteFree = minute.count < this.minute.limit ? Number.NEGATIVE_INFINITY : this.minute.freeAt();
-      exceeded = minuteFree >= secondFree ? 'minute' : 'second';
-      retryAfterMs = Math.max(0, Math.max(secondFree, minuteFree) - now);
-    }
-    return {
-      admitted,
-      exceeded,
-      limit: windows.minute.limit,
-      remaining: windows.minute.remaining,
-      resetAt: windows.minute.resetAt,
-      retryAfterMs,
-      windows,
-    };
+    // Retry-After counts from the caller's clock, not from the (possibly later) latest admission.
+    return t === now || decision.admitted
+      ? decision
+      : { ...decision, retryAfterMs: Math.max(0, decision.retryAfterMs + t - now) };
   }
 }
 
@@ -225,14 +288,30 @@ export class SlidingWindowLimiter {
  * At least one limiter is required.
  */
 export function tryAdmitAll(limiters: readonly SlidingWindowLimiter[], now: number): RateLimitDecision {
-  const peeked = limiters.map((limiter) => limiter.peek(now));
-  const refused = peeked.filter((decision) => !decision.admitted);
-  if (refused.length > 0) return pick(refused, (a, b) => a.retryAfterMs > b.retryAfterMs);
-  const decisions = limiters.map((limiter) => limiter.tryAdmit(now));
+  const [only] = limiters;
+  if (limiters.length === 1 && only !== undefined) return only.tryAdmit(now);
+  if (limiters.every((limiter) => limiter.wouldAdmit(now))) {
+    return pickTightest(limiters.map((limiter) => limiter.tryAdmit(now)));
+  }
+  return pickRefusal(limiters.map((limiter) => limiter.peek(now)).filter((decision) => !decision.admitted));
+}
+
+/** The decision whose headers §3 shows when every limiter admitted: least per-minute room, then smallest limit. */
+export function pickTightest(decisions: readonly RateLimitDecision[]): RateLimitDecision {
   return pick(
     decisions,
     (a, b) => a.remaining < b.remaining || (a.remaining === b.remaining && a.limit < b.limit),
   );
+}
+
+/** The refusal to answer with when limiters refused: the one that waits longest. */
+export function pickRefusal(decisions: readonly RateLimitDecision[]): RateLimitDecision {
+  return pick(decisions, (a, b) => a.retryAfterMs > b.retryAfterMs);
+}
+
+/** The limiter with the least room left (peeked state, for headers). */
+export function pickLeastRoom(decisions: readonly RateLimitDecision[]): RateLimitDecision {
+  return pick(decisions, (a, b) => a.remaining < b.remaining);
 }
 
 function pick(

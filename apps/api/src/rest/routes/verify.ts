@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../services.js';
 import type { VerifyOutcome } from '../../verify/pipeline.js';
 import { EXAMPLE_KEY } from '../openapi-examples.js';
-import { authenticate } from '../rest-auth.js';
+import { authenticate, setRateHeaders } from '../rest-auth.js';
 import { sendError } from '../rest-errors.js';
 import { fastifyPath, type RestOperation } from '../rest-route.js';
 import {
@@ -103,6 +103,12 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
     if (!caller) return reply;
     const body = ZVerifyBodySchema.safeParse(request.body);
     if (!body.success) {
+      const rate = await app.verification.verifier.planRate(
+        caller.key.organizationId,
+        caller.key.plan,
+        Date.now(),
+      );
+      if (rate) setRateHeaders(reply, rate, null);
       return sendError(request, reply, 400, 'VALIDATION', 'Invalid request body', zodFields(body.error));
     }
     const started = performance.now();
@@ -110,21 +116,26 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
     // The consumer's address as the caller saw it; without it, none: the caller's own address
     // must never be counted or blocked for its consumers' bad keys (§3).
     const ip = input.ip ?? null;
-    const outcome = await app.verification.verifier.verify({
+    const verifying = app.verification.verifier.verify({
       key: input.key,
       ip,
       requiredScopes: input.scopes ?? [],
       cost: input.cost ?? 1,
       meter: true,
+      reportQuotas: true,
       now: Date.now(),
       within: {
         organizationId: caller.key.organizationId,
         spaceId: caller.principal.kind === 'key' && caller.principal.acrossSpaces ? null : caller.key.spaceId,
       },
     });
-    let quota = outcome.quota;
-    if (!quota && outcome.key && outcome.code !== 'INVALID')
-      quota = await app.verification.verifier.quotaStatus(outcome.key, Date.now());
+    const outcome = verifying instanceof Promise ? await verifying : verifying;
+    // The caller's headers: its organization's limiter, as the verified key's admission left it
+    // (same organization), or peeked when the verified key was not identified.
+    const callerRate =
+      outcome.planRate ??
+      (await app.verification.verifier.planRate(caller.key.organizationId, caller.key.plan, Date.now()));
+    if (callerRate) setRateHeaders(reply, callerRate, null);
     if (outcome.key && outcome.code !== 'INVALID') {
       app.verification.logs.push(
         {
@@ -149,6 +160,6 @@ export function registerVerifyRoute(server: FastifyInstance, app: AppServices): 
     const now = Date.now();
     app.verification.usage.countVerifyCall(caller.key.organizationId, caller.key.id, now, outcome.code);
     app.verification.logs.touch(caller.key.id, now, request.ip);
-    return reply.header('cache-control', 'no-store').send(verifyResponse({ ...outcome, quota }));
+    return reply.header('cache-control', 'no-store').send(verifyResponse(outcome));
   });
 }
