@@ -4,6 +4,8 @@ import { SlidingLogThrottle } from './auth/sliding-log-throttle.js';
 import type { Orm } from './db/orm.js';
 import type { TEnv } from './env.js';
 import type { InProcessKeyChanges } from './modules/api-key/key-changes.js';
+import { InProcessLeakReportThrottle, type LeakReportThrottle } from './modules/leak/leak-throttle.js';
+import { loadScannerPublicKeys, type ScannerPublicKeys } from './modules/leak/scanner-keys.js';
 import { loadEncryptionKey, SecretBox } from './modules/webhook/secret-box.js';
 import { createVerification, type Verification } from './verify/verification.js';
 
@@ -20,6 +22,8 @@ export interface AppServices {
   verification: Verification;
   /** Encrypts and decrypts webhook signing secrets (AES-256-GCM under ENCRYPTION_KEY). */
   secretBox: SecretBox;
+  /** Leak reports (§11): the scanner's public keys, and the per-IP limit of unsigned reports. */
+  leaks: { scannerKeys: ScannerPublicKeys; throttle: LeakReportThrottle };
 }
 
 export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
@@ -43,5 +47,12 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
     keyChanges,
     verification,
     secretBox: new SecretBox(loadEncryptionKey(env).key),
+    leaks: {
+      scannerKeys: loadScannerPublicKeys(env.LEAK_SCANNER_PUBLIC_KEYS),
+      throttle: new InProcessLeakReportThrottle(
+        env.LEAK_REPORT_MAX_PER_IP,
+        env.LEAK_REPORT_WINDOW_MINUTES * 60_000,
+      ),
+    },
   };
 }

@@ -3,6 +3,7 @@ import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { AuditEvent } from '../modules/audit/audit.entity.js';
 import { Event } from '../modules/event/event.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
+import { KeyPolicyRecord } from '../modules/key-policy/key-policy.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
@@ -30,4 +31,5 @@ export const entities = [
   Event,
   WebhookEndpoint,
   WebhookDelivery,
+  KeyPolicyRecord,
 ];

@@ -7,6 +7,9 @@ export const EVENT_TYPES = [
   'key.revoked',
   'key.new_ip',
   'ip.blocked',
+  'key.idle_deactivated',
+  'key.rotation_due',
+  'key.leaked',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number];
 
