@@ -17,6 +17,18 @@ export const WEBHOOK_EVENT_INFO: Record<WebhookEventType, { label: string; descr
   'key.revoked': { label: 'Key revoked', description: 'By hand, by a roll, or when a grace period ends' },
   'key.new_ip': { label: 'New IP', description: 'A key is used from an IP it never used before' },
   'ip.blocked': { label: 'IP blocked', description: 'An IP is blocked after too many failed attempts' },
+  'key.idle_deactivated': {
+    label: 'Key deactivated (idle)',
+    description: 'The key policy deactivates a key unused for too long',
+  },
+  'key.rotation_due': {
+    label: 'Rotation due',
+    description: 'A key is older than the rotation period of its key policy',
+  },
+  'key.leaked': {
+    label: 'Key leaked',
+    description: 'A key was found in public and handled by your leak policy',
+  },
 };
 
 /** The event types in the order the API lists them. */
