@@ -41,6 +41,20 @@ async function code(proc: ApiProcess, key: string): Promise<string> {
   return res.status === 200 ? 'VALID' : (((await res.json()) as { code?: string }).code ?? '?');
 }
 
+/** A leak report of `key`, signed as GitHub signs it, to one process. */
+function report(proc: ApiProcess, key: string, url: string): Promise<Response> {
+  const body = JSON.stringify([{ token: key, type: 'keysmith_api_key', url, source: 'content' }]);
+  return fetch(`${proc.url}/v1/leaks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'Github-Public-Key-Identifier': KEY_ID,
+      'Github-Public-Key-Signature': sign('sha256', Buffer.from(body), privateKey).toString('base64'),
+    },
+    body,
+  });
+}
+
 describe.skipIf(skipReason !== null)('a leak reported to one process, on another', () => {
   beforeAll(async () => {
     app = await createTestApp({ KEY_MAINTENANCE_PERIOD_MS: '60000' });
@@ -73,29 +87,17 @@ describe.skipIf(skipReason !== null)('a leak reported to one process, on another
   it('a signed report on A refuses the key on B within 1 s', async () => {
     const fx = await createOrgFixture(app, { plan: 'enterprise' });
     const c = await app.caller(fx.owner.cookie);
+    // One report before measuring: the first request after a start runs cold code paths
+    // (~0.5 s more on a loaded 2-core machine); the guarantee is about a running cluster.
+    const warm = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'leak-warm-up' });
+    expect((await report(a, warm.key, 'https://example.com/warm-up')).status).toBe(200);
     const latencies: number[] = [];
     const answeredAfter: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { key } = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: `leak-${i}` });
       expect(await code(b, key)).toBe('VALID'); // B caches the key
-      const body = JSON.stringify([
-        {
-          token: key,
-          type: 'keysmith_api_key',
-          url: `https://github.com/o/r/blob/x/${i}`,
-          source: 'content',
-        },
-      ]);
       const sent = performance.now();
-      const res = await fetch(`${a.url}/v1/leaks`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'Github-Public-Key-Identifier': KEY_ID,
-          'Github-Public-Key-Signature': sign('sha256', Buffer.from(body), privateKey).toString('base64'),
-        },
-        body,
-      });
+      const res = await report(a, key, `https://github.com/o/r/blob/x/${i}`);
       expect(res.status).toBe(200);
       answeredAfter.push(performance.now() - sent);
       expect(await res.json()).toEqual([
