@@ -360,6 +360,12 @@ describe('hostile input', () => {
       body: 'sk_live_x',
     });
     expect(res.status).toBe(415);
+    // The raw-body parser keeps the 1 MiB limit of every /v1 body.
+    await expectCode(
+      post(JSON.stringify([{ token: 'x', url: 'u'.repeat(1024 * 1024) }])),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     // GitHub's future fields are ignored, not refused.
     expect(
       (await report([{ token: 'x', type: 't', url: 'u', source: 's', extra: 1 } as Report])).status,
