@@ -184,7 +184,12 @@ describe('key policies and leaked keys in the admin', () => {
     await page.getByRole('button', { name: 'New API key' }).click();
     const dialog = page.getByRole('dialog', { name: 'New API key' });
     await dialog.getByLabel('Space').selectOption({ label: 'default' });
+    // The rules are shown before anything is refused.
+    await dialog
+      .getByText('Keys must expire within 30 days · Live keys must have an IP allowlist', { exact: false })
+      .waitFor();
     await dialog.getByLabel('Name').fill('Nightly export');
+    await screenshots('policies-05-create-hint', { dialog: true });
     await dialog.getByRole('button', { name: 'Create key' }).click();
     await dialog
       .getByText(/Keys here must (expire within 30 days|have an expiry date)/)

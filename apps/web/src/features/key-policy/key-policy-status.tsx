@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Alert, Badge } from '../../components';
 import { RotateIcon, ShieldAlertIcon } from '../../components/icons';
+import { trpc } from '../../lib/trpc';
 import { formatInstant } from '../api-keys/key-display';
 import { RelativeTime } from '../api-keys/key-parts';
-import { type KeyPolicyStatus, policyBadges } from './policy-display';
+import { describePolicy, type KeyPolicyStatus, policyBadges } from './policy-display';
 import './key-policy.css';
 
 /** How close an idle deactivation must be before the key's page warns about it. */
@@ -101,5 +103,24 @@ export function KeyPolicyNotice({
         </Alert>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * In the key form: the rules of the chosen space's key policy, before they refuse anything.
+ * Nothing while loading, on error, or without rules: the server still has the last word.
+ */
+export function KeyPolicyHint({ orgId, spaceId }: { orgId: string; spaceId: string }): ReactNode {
+  const policies = useQuery({
+    ...trpc.keyPolicy.get.queryOptions({ orgId, spaceId }),
+    enabled: spaceId !== '',
+    staleTime: 30_000,
+  });
+  const rules = policies.data ? describePolicy(policies.data.effective) : [];
+  if (spaceId === '' || rules.length === 0) return null;
+  return (
+    <Alert tone="info" title="This space's key policy" className="policy-hint">
+      {rules.join(' · ')}.
+    </Alert>
   );
 }
