@@ -60,6 +60,12 @@ export async function loadPolicyBook(em: Em, organizationId: string): Promise<Po
   };
 }
 
+/** What the organization's leak policy (§11) does to a key that really leaked. */
+export async function leakResponseOf(em: Em, organizationId: string): Promise<LeakResponse> {
+  const row = await em.findOne(KeyPolicyRecord, { organization: organizationId, space: null });
+  return row?.leakResponse ?? DEFAULT_LEAK_RESPONSE;
+}
+
 /** The rules in force for keys of `spaceId`: the organization's, tightened by the space's own. */
 export function effectivePolicy(book: PolicyBook, spaceId: string): KeyPolicy {
   return mergeKeyPolicies(book.organization, book.spaces.get(spaceId) ?? NO_KEY_POLICY);

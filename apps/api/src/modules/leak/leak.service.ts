@@ -16,7 +16,7 @@ import { DeferredKeyChanges, type KeyChangePublisher } from '../api-key/key-chan
 import { recordAudit } from '../audit/audit.service.js';
 import { emitEvent } from '../event/event.service.js';
 import { keyEventPayload, keySubjectOf } from '../event/key-event-payload.js';
-import { loadPolicyBook } from '../key-policy/key-policy.service.js';
+import { leakResponseOf } from '../key-policy/key-policy.service.js';
 import { SecurityEvent } from '../security/security-event.entity.js';
 
 /** One leak report (§11): the token found, and where. */
@@ -207,7 +207,7 @@ async function respond(
         populate: ['space'],
       },
     );
-    const { leakResponse } = await loadPolicyBook(tx, match.organizationId);
+    const leakResponse = await leakResponseOf(tx, match.organizationId);
     const principal = leakPrincipal(reporter, match.organizationId);
     const ctx: KeyServiceContext = {
       em: tx,
