@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot } from './support/browser.js';
+import { launchBrowser, newContext, pasteText, screenshot } from './support/browser.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 /**
@@ -86,20 +86,6 @@ describe('API keys in the admin', () => {
     const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
     if (!errorId) throw new Error(`${label} has no error message`);
     return (await page.locator(`[id="${errorId}"]`).textContent())?.trim() ?? '';
-  }
-
-  /** Dispatches a real `paste` event carrying `text` on the body or on an element, as Ctrl+V would. */
-  async function pasteText(target: 'body' | Locator, text: string): Promise<void> {
-    const handle =
-      target === 'body' ? await page.evaluateHandle(() => document.body) : await target.elementHandle();
-    if (!handle) throw new Error('paste target not found');
-    await handle.evaluate((element, value) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', value);
-      element.dispatchEvent(
-        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-      );
-    }, text);
   }
 
   it('signs in as the bootstrapped owner and lists the root key', async () => {
@@ -369,7 +355,7 @@ describe('API keys in the admin', () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(`${request.url()} ${request.postData() ?? ''}`));
 
-    await pasteText('body', `here is the key: ${createdKey}`);
+    await pasteText(page, 'body', `here is the key: ${createdKey}`);
     const label = `sk_live_${createdKey.slice(8, 12)}…`;
     const dialog = page.getByRole('dialog', { name: `Looks like a Keysmith API key (${label})` });
     await dialog.waitFor();
@@ -383,7 +369,7 @@ describe('API keys in the admin', () => {
     await openKeys();
     const search = page.getByRole('searchbox', { name: 'Search keys by name' });
     await search.focus();
-    await pasteText(search, createdKey);
+    await pasteText(page, search, createdKey);
     await dialog.waitFor();
     expect(await search.inputValue()).toBe('');
     await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();

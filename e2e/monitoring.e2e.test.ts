@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyKeysmithSignature } from '../apps/api/src/modules/webhook/verify-signature.example.js';
 import { launchBrowser, newContext, screenshot as saveScreenshot } from './support/browser.js';
+import { startReceiver, type WebhookReceiver } from './support/receiver.js';
 import { type RunningServer, startServer } from './support/server.js';
 
 /**
@@ -16,35 +15,6 @@ import { type RunningServer, startServer } from './support/server.js';
  * way it fills the other monitoring screens (blocked IPs with an audited unblock, failed auth,
  * new IPs, audit log, space logs, overview) and screenshots each into e2e/artifacts/monitoring-*.
  */
-
-interface ReceivedRequest {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A `node:http` receiver on 127.0.0.1 that records every request and answers 204. */
-async function startReceiver(): Promise<{
-  url: string;
-  received: ReceivedRequest[];
-  close: () => Promise<void>;
-}> {
-  const received: ReceivedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/keysmith`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** A full-page screenshot from the top, so the sticky sidebar and top bar sit where they belong. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -70,7 +40,7 @@ async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 30_000, paus
 
 describe('monitoring in the admin', () => {
   let server: RunningServer;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;

@@ -5,6 +5,7 @@ import { migrate, type Orm, openOrm } from './db/orm.js';
 import type { TEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { startRequestLogRetention } from './modules/request-log/request-log-retention.js';
+import { policyJobs } from './modules/scheduler/policy-jobs.js';
 import { keyJobs, type Scheduler, startScheduler } from './modules/scheduler/scheduler.js';
 import { startWebhookWorker, type WebhookWorker } from './modules/webhook/webhook-worker.js';
 import { buildServer } from './server.js';
@@ -13,7 +14,7 @@ import { type AppServices, createServices } from './services.js';
 export interface KeysmithApp {
   services: AppServices;
   server: FastifyInstance;
-  /** The background loops: key jobs (§2.2) and webhook delivery (§7). */
+  /** The background loops: key and key-policy jobs (§2.2, §10) and webhook delivery (§7). */
   background: { scheduler: Scheduler; webhooks: WebhookWorker };
   /** Stops accepting requests, drains in-flight work, closes the database. */
   close: () => Promise<void>;
@@ -39,7 +40,12 @@ export async function createApp(env: TEnv, options: CreateAppOptions = {}): Prom
   const services = createServices(env, orm, log);
   await services.verification.ready();
   const server = await buildServer(services);
-  const scheduler = startScheduler(orm, keyJobs(services.keyChanges), log, env.KEY_MAINTENANCE_PERIOD_MS);
+  const scheduler = startScheduler(
+    orm,
+    [...keyJobs(services.keyChanges), ...policyJobs(services.keyChanges, env.KEY_POLICY_PERIOD_MS)],
+    log,
+    env.KEY_MAINTENANCE_PERIOD_MS,
+  );
   const webhooks = startWebhookWorker(orm, services.secretBox, log, {
     periodMs: env.WEBHOOK_WORKER_PERIOD_MS,
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,

@@ -26,8 +26,10 @@ Commands:
       First start: create the owner, an organization on the team plan, a "default" space
       and a root key with admin:* (printed once). Refused when any user exists.
   create-key --org SLUG --name NAME [--space SLUG] [--env live|test] [--category C]
-             [--scopes a:b,c:d] [--expires ISO-8601] [--daily N] [--monthly N] [--json]
+             [--scopes a:b,c:d] [--expires ISO-8601] [--ip-allowlist IP,CIDR] [--daily N]
+             [--monthly N] [--json]
       Issue a key; prints the key (shown once) or, with --json, the key and its record.
+      The space's key policy applies (e.g. an expiry within N days, an allowlist for live keys).
   revoke-key --org SLUG (--id key_… | --key FULL_KEY)
       Revoke a key permanently.
 
@@ -155,6 +157,7 @@ async function createKeyCommand(args: string[]): Promise<number> {
       category: { type: 'string' },
       scopes: { type: 'string' },
       expires: { type: 'string' },
+      'ip-allowlist': { type: 'string' },
       daily: { type: 'string' },
       monthly: { type: 'string' },
       json: { type: 'boolean' },
@@ -176,6 +179,7 @@ async function createKeyCommand(args: string[]): Promise<number> {
       category: values.category,
       scopes: values.scopes ? values.scopes.split(',').map((s) => s.trim()) : [],
       expiresAt: values.expires,
+      ipAllowlist: values['ip-allowlist'] ? values['ip-allowlist'].split(',').map((s) => s.trim()) : [],
       quotas: { ...(daily ? { daily } : {}), ...(monthly ? { monthly } : {}) },
     });
     if (!input.success) {
@@ -233,6 +237,19 @@ async function migrateCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The option that sets each service input field, so a refusal names what to change on the command line. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: '--name',
+  spaceId: '--space',
+  environment: '--env',
+  category: '--category',
+  scopes: '--scopes',
+  expiresAt: '--expires',
+  ipAllowlist: '--ip-allowlist',
+  'quotas.daily': '--daily',
+  'quotas.monthly': '--monthly',
+};
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   migrate: migrateCommand,
   bootstrap,
@@ -265,7 +282,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof AppError) {
       const fields = error.fields
         ? ` (${Object.entries(error.fields)
-            .map(([f, m]) => `${f}: ${m}`)
+            .map(([f, m]) => `${FLAG_OF_FIELD[f] ?? f}: ${m}`)
             .join('; ')})`
         : '';
       process.stderr.write(`Error: ${error.message}${fields}\n`);

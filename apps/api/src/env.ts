@@ -51,6 +51,19 @@ const ZEnvSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** How often due key work runs (roll grace ends, enterprise auto-renew). */
   KEY_MAINTENANCE_PERIOD_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /**
+   * How often one process runs the key-policy jobs (§10: idle deactivation, rotation reminders).
+   * Their rules count in days, and each run scans the keys of organizations with such rules.
+   */
+  KEY_POLICY_PERIOD_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /**
+   * §11: path of a JSON file with the secret scanner's ECDSA P-256 public keys, in the shape of
+   * https://api.github.com/meta/public_keys/secret_scanning. Unset: signed leak reports are refused.
+   */
+  LEAK_SCANNER_PUBLIC_KEYS: z.string().trim().min(1).optional(),
+  /** §11: unsigned leak reports (`POST /v1/leaks` without a scanner signature) allowed per IP and window. */
+  LEAK_REPORT_MAX_PER_IP: z.coerce.number().int().positive().default(10),
+  LEAK_REPORT_WINDOW_MINUTES: z.coerce.number().positive().default(10),
   /** §3 failed attempts: this many INVALID/MISSING answers to one IP within the window block it. */
   IP_BLOCK_MAX_FAILURES: z.coerce.number().int().positive().default(20),
   IP_BLOCK_WINDOW_MINUTES: z.coerce.number().positive().default(5),

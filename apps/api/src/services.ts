@@ -9,6 +9,8 @@ import type { Orm } from './db/orm.js';
 import type { TEnv } from './env.js';
 import { Metrics } from './metrics.js';
 import type { InProcessKeyChanges } from './modules/api-key/key-changes.js';
+import { type LeakReportThrottle, SharedLeakReportThrottle } from './modules/leak/leak-throttle.js';
+import { loadScannerPublicKeys, type ScannerPublicKeys } from './modules/leak/scanner-keys.js';
 import { loadEncryptionKey, SecretBox } from './modules/webhook/secret-box.js';
 import { createVerification, type Verification } from './verify/verification.js';
 
@@ -28,6 +30,8 @@ export interface AppServices {
   secretBox: SecretBox;
   /** Operational counters and gauges, served at `GET /metrics`. */
   metrics: Metrics;
+  /** Leak reports (§11): the scanner's public keys, and the per-IP limit of unsigned reports. */
+  leaks: { scannerKeys: ScannerPublicKeys; throttle: LeakReportThrottle };
 }
 
 export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
@@ -36,6 +40,15 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
   const verification = createVerification(env, orm, log, metrics);
   // In-process in embedded mode; with REDIS_URL also fanned out to every API process.
   const keyChanges = verification.changes;
+  // Sign-in attempts and unsigned leak reports, counted for every process alike (decision 0012).
+  const attempts = verification.redis
+    ? new RedisAttemptThrottle(
+        verification.redis,
+        env.REDIS_KEY_PREFIX,
+        new DatabaseAttemptThrottle(orm),
+        log,
+      )
+    : new DatabaseAttemptThrottle(orm);
   return {
     env,
     orm,
@@ -46,14 +59,7 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
       secureCookie: new URL(env.PUBLIC_URL).protocol === 'https:',
     }),
     signInThrottle: {
-      throttle: verification.redis
-        ? new RedisAttemptThrottle(
-            verification.redis,
-            env.REDIS_KEY_PREFIX,
-            new DatabaseAttemptThrottle(orm),
-            log,
-          )
-        : new DatabaseAttemptThrottle(orm),
+      throttle: attempts,
       perIp: { limit: env.SIGN_IN_MAX_PER_IP, windowMs },
       perEmailAndIp: { limit: env.SIGN_IN_MAX_PER_EMAIL, windowMs },
     },
@@ -61,5 +67,12 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
     verification,
     secretBox: new SecretBox(loadEncryptionKey(env).key),
     metrics,
+    leaks: {
+      scannerKeys: loadScannerPublicKeys(env.LEAK_SCANNER_PUBLIC_KEYS),
+      throttle: new SharedLeakReportThrottle(attempts, {
+        limit: env.LEAK_REPORT_MAX_PER_IP,
+        windowMs: env.LEAK_REPORT_WINDOW_MINUTES * 60_000,
+      }),
+    },
   };
 }

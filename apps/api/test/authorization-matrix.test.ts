@@ -110,6 +110,13 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'key.revoke':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.delete':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.roll':                      row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
+  // Holding the full key of K proves the leak, whatever the role (§11).
+  'key.reportLeak':                row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
+  // Key policies (§10): the organization's and space S's.
+  'keyPolicy.get':                 row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'keyPolicy.updateOrganization':  row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
+  'keyPolicy.updateSpace':         row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
+  'keyPolicy.preview':             row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   // Usage and request logs of key K (space S); the overview covers the spaces the actor may read.
   'usage.key':                     row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
   'usage.keySeries':               row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
@@ -157,6 +164,8 @@ interface World {
   spaceId: string;
   /** Key K in space S of A, created by A's owner, never used. */
   keyId: string;
+  /** The full key of K (shown once at creation). */
+  keyToken: string;
   /** A pending invitation of A. */
   invitationId: string;
   invitationToken: string;
@@ -172,6 +181,15 @@ interface World {
 }
 
 type TInputBuilder = (w: World) => unknown;
+
+/** A valid key policy that tightens nothing for K (no expiry rule): only authorization can refuse. */
+const POLICY = {
+  maxLifetimeDays: null,
+  requireExpiry: false,
+  idleDeactivateDays: 365,
+  rotationReminderDays: 90,
+  requireIpAllowlistForLive: false,
+};
 
 /** Valid input for each procedure, so that authorization is the only reason to refuse. */
 const INPUTS: Record<string, TInputBuilder> = {
@@ -225,6 +243,15 @@ const INPUTS: Record<string, TInputBuilder> = {
   'key.revoke': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
   'key.delete': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
   'key.roll': (w) => ({ orgId: w.orgId, keyId: w.keyId, gracePeriodSeconds: 60 }),
+  'key.reportLeak': (w) => ({ orgId: w.orgId, token: w.keyToken }),
+  'keyPolicy.get': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
+  'keyPolicy.updateOrganization': (w) => ({
+    orgId: w.orgId,
+    policy: POLICY,
+    leakResponse: 'deactivate',
+  }),
+  'keyPolicy.updateSpace': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, policy: POLICY }),
+  'keyPolicy.preview': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, policy: POLICY }),
   'usage.key': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
   'usage.keySeries': (w) => ({ orgId: w.orgId, keyId: w.keyId, range: '7d' }),
   'usage.overview': (w) => ({ orgId: w.orgId }),
@@ -360,6 +387,7 @@ async function buildWorld(actor: TActor): Promise<World> {
     orgSlug: inB ? orgB.slug : orgA.slug,
     spaceId,
     keyId: key.record.id,
+    keyToken: key.key,
     invitationId: invitation.id,
     invitationToken: invitation.token,
     acceptToken: accept.token,

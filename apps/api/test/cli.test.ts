@@ -5,6 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseApiKey } from '@keysmith/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/db/ids.js';
+import { openOrm } from '../src/db/orm.js';
+import { KeyPolicyRecord } from '../src/modules/key-policy/key-policy.entity.js';
+import { Organization } from '../src/modules/organization/organization.entity.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startApiProcess, stopAllApiProcesses } from './multi-process-cluster.js';
 
@@ -164,4 +168,47 @@ describe('keysmith CLI', { timeout: 120_000 }, () => {
       rmSync(serverDir, { recursive: true, force: true });
     }
   });
+  it('applies the key policy: refusals name the option to change', async () => {
+    // The CLI's own database (PGlite under DATA_DIR, or the server's), opened while no CLI runs.
+    const orm = db ? db.orm : await openOrm({ pgliteDir: path.join(dataDir, 'pglite') });
+    try {
+      const em = orm.em.fork();
+      const org = await em.findOneOrFail(Organization, { slug: 'acme' });
+      em.create(KeyPolicyRecord, {
+        id: newId('kpl'),
+        organization: org.id,
+        space: null,
+        maxLifetimeDays: 30,
+        requireExpiry: false,
+        idleDeactivateDays: null,
+        rotationReminderDays: null,
+        requireIpAllowlistForLive: true,
+        leakResponse: null,
+      });
+      await em.flush();
+    } finally {
+      if (!db) await orm.close();
+    }
+    const noExpiry = await keysmith('create-key', '--org', 'acme', '--name', 'policy 1', '--env', 'test');
+    expect(noExpiry.code).toBe(1);
+    expect(noExpiry.stderr).toContain('--expires: Keys here must expire within 30 days: set an expiry date');
+    const soon = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const live = await keysmith('create-key', '--org', 'acme', '--name', 'policy 2', '--expires', soon);
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain('--ip-allowlist: Live keys here must have an IP allowlist');
+    const ok = await keysmith(
+      'create-key',
+      '--org',
+      'acme',
+      '--name',
+      'policy 3',
+      '--expires',
+      soon,
+      '--ip-allowlist',
+      '203.0.113.0/24, 198.51.100.7',
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(parseApiKey(ok.stdout.trim()).ok).toBe(true);
+  }, 180_000);
 });

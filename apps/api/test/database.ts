@@ -16,6 +16,13 @@ export interface TestDatabase {
 
 export const testServerUrl = process.env.TEST_DATABASE_URL;
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated embedded database as a data-directory tarball (test/global-setup.ts). */
+    pgliteTemplate: string;
+  }
+}
+
 /** The migrated template of this run (vitest's global setup), when there is one. */
 function template(): string | undefined {
   try {

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { embeddedDatabaseOf, migrate, openOrm } from '../src/db/orm.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A migrated embedded database as a data-directory tarball: each test file starts from it. */
-    pgliteTemplate: string;
-  }
-}
+import './database.js';
 
 /**
  * Migrates one embedded database for the whole run and hands its data directory to every test

@@ -8,6 +8,22 @@ import { fileURLToPath } from 'node:url';
 
 /** Helpers for tests that run real API processes (`node src/main.ts`) side by side. */
 
+/**
+ * Why a test file of several processes cannot run here, or null: they need a shared PostgreSQL
+ * server (PGlite is single-process) and, with `redis`, a Redis server. Warns under `name`.
+ */
+export function clusterSkipReason(name: string, needs: { redis: boolean }): string | null {
+  const reason =
+    needs.redis && !process.env.TEST_REDIS_URL
+      ? 'TEST_REDIS_URL is not set (source .ci/lib.sh && ks_start_redis)'
+      : !process.env.TEST_DATABASE_URL
+        ? 'TEST_DATABASE_URL is not set: two API processes need a shared PostgreSQL server (PGlite is ' +
+          'single-process); source .ci/lib.sh && ks_start_postgres'
+        : null;
+  if (reason) console.warn(`${name}: skipped: ${reason}`);
+  return reason;
+}
+
 const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Shared by every process of a run, as in production (webhook secrets are encrypted with it). */
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -109,6 +125,17 @@ export async function startApiProcess(name: string, env: Record<string, string>)
   }
   await proc.stop('SIGKILL');
   throw new Error(`${name} did not start:\n${output.slice(-40).join('\n')}`);
+}
+
+/** What a process's `scheduled jobs` log lines say it did: the sum per job name (LOG_LEVEL=info). */
+export function loggedJobCounts(proc: ApiProcess, jobs: readonly string[]): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(jobs.map((job) => [job, 0]));
+  for (const line of proc.output) {
+    if (!line.includes('"scheduled jobs"')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    for (const job of jobs) totals[job] = (totals[job] ?? 0) + Number(entry[job] ?? 0);
+  }
+  return totals;
 }
 
 /** Kills every process still running (afterAll). */

@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from './harness.js';
 import { createOrgFixture, type OrgFixture } from './key-fixtures.js';
 import {
   type ApiProcess,
+  clusterSkipReason,
   maxInAnySpan,
   percentile,
   redisUrlWithDb,
@@ -19,13 +20,7 @@ import {
  * and nothing admitted lost on SIGTERM. Needs TEST_DATABASE_URL and TEST_REDIS_URL (CI sets both).
  */
 const redisBase = process.env.TEST_REDIS_URL;
-const pgBase = process.env.TEST_DATABASE_URL;
-const skipReason = !redisBase
-  ? 'TEST_REDIS_URL is not set (source .ci/lib.sh && ks_start_redis)'
-  : !pgBase
-    ? 'TEST_DATABASE_URL is not set: two processes need a shared PostgreSQL server (ks_start_postgres)'
-    : null;
-if (skipReason) console.warn(`multi-process: skipped: ${skipReason}`);
+const skipReason = clusterSkipReason('multi-process', { redis: true });
 
 /** Database 9 of the test Redis is this file's (it is flushed below); the prefix is per run. */
 const REDIS_DB = 9;

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { ZodError } from 'zod';
 import { newId } from '../src/db/ids.js';
+import type { Em } from '../src/db/orm.js';
 import { AppError } from '../src/errors.js';
 import { ApiKey } from '../src/modules/api-key/api-key.entity.js';
 import { Invitation } from '../src/modules/invitation/invitation.entity.js';
@@ -122,17 +123,28 @@ export function signUpUser(app: TestApp, tag: string, displayName = tag): Promis
 }
 
 /**
- * A key row written directly (keys belong to another module; here only their existence, count
- * and scopes matter).
+ * Queues a key row on `em` (not flushed) without the key service: a made-up secret hash, the
+ * given fields over plain defaults. For tests that need many rows, or rows in states the API
+ * would not produce (created long ago, used in the future).
  */
-export async function insertKey(
-  app: TestApp,
+export function stubKey(
+  em: Em,
   orgId: string,
   spaceId: string,
-  scopes: string[] = [],
-  revoked = false,
-): Promise<string> {
-  const em = app.db.orm.em.fork();
+  fields: Partial<
+    Pick<
+      ApiKey,
+      | 'scopes'
+      | 'createdAt'
+      | 'active'
+      | 'lastUsedAt'
+      | 'expiresAt'
+      | 'revokedAt'
+      | 'graceEndsAt'
+      | 'rolledToId'
+    >
+  > = {},
+): string {
   const id = generatePublicId('key', 16);
   em.create(ApiKey, {
     id,
@@ -145,12 +157,28 @@ export async function insertKey(
     description: '',
     category: 'production',
     environment: 'live',
-    scopes,
+    scopes: [],
     secretHash: '0'.repeat(64),
-    preview: 'sk_live_abcd...wxyz',
+    preview: `sk_live_${id.slice(4, 8)}...wxyz`,
     ipAllowlist: [],
-    revokedAt: revoked ? new Date() : null,
+    ...fields,
   });
+  return id;
+}
+
+/**
+ * A key row written directly (keys belong to another module; here only their existence, count
+ * and scopes matter).
+ */
+export async function insertKey(
+  app: TestApp,
+  orgId: string,
+  spaceId: string,
+  scopes: string[] = [],
+  revoked = false,
+): Promise<string> {
+  const em = app.db.orm.em.fork();
+  const id = stubKey(em, orgId, spaceId, { scopes, revokedAt: revoked ? new Date() : null });
   await em.flush();
   return id;
 }

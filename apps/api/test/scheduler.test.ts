@@ -19,7 +19,7 @@ import { startScheduler } from '../src/modules/scheduler/scheduler.js';
 import { createTestApp, type TestApp } from './harness.js';
 import { createOrgFixture, type OrgFixture } from './key-fixtures.js';
 import { rejection } from './org-fixtures.js';
-import { type Receiver, startReceiver } from './webhook-receiver.js';
+import { type Receiver, receivedKeyEvents, startReceiver } from './webhook-receiver.js';
 
 const DAY = 86_400_000;
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -93,15 +93,8 @@ async function concurrently(
   return counts.reduce((a, b) => a + b, 0);
 }
 
-/** The receiver's requests for one organization, as `type:key_id`. */
 function received(orgId: string): string[] {
-  return receiver.requests
-    .filter((r) => r.path === `/${orgId}`)
-    .map((r) => {
-      const body = JSON.parse(r.body) as { type: string; data: { key_id: string } };
-      return `${body.type}:${body.data.key_id}`;
-    })
-    .sort();
+  return receivedKeyEvents(receiver, `/${orgId}`);
 }
 
 async function settle(orgId: string, count: number): Promise<void> {

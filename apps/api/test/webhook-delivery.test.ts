@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/db/ids.js';
-import { Event } from '../src/modules/event/event.entity.js';
+import { EVENT_TYPES, Event } from '../src/modules/event/event.entity.js';
 import { emitEvent } from '../src/modules/event/event.service.js';
 import { verifyKeysmithSignature } from '../src/modules/webhook/verify-signature.example.js';
 import { WebhookDelivery, WebhookEndpoint } from '../src/modules/webhook/webhook.entity.js';
@@ -424,5 +424,11 @@ describe('docs/webhooks.md', () => {
       'utf8',
     );
     expect(doc).toContain(snippet.trim());
+  });
+
+  it('has a row for every event type', () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../../docs/webhooks.md'), 'utf8');
+    for (const type of EVENT_TYPES)
+      expect(doc, type).toMatch(new RegExp(`^\\| \`${type.replace('.', '\\.')}\` \\|`, 'm'));
   });
 });

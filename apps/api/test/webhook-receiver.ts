@@ -88,3 +88,14 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The `key.*` events one path of the receiver got, as sorted `type:key_id` strings. */
+export function receivedKeyEvents(receiver: Receiver, path: string): string[] {
+  return receiver.requests
+    .filter((r) => r.path === path)
+    .map((r) => {
+      const body = JSON.parse(r.body) as { type: string; data: { key_id: string } };
+      return `${body.type}:${body.data.key_id}`;
+    })
+    .sort();
+}

@@ -70,6 +70,7 @@ describe('REST_ERRORS', () => {
       ['CONFLICT', 409],
       ['PAYLOAD_TOO_LARGE', 413],
       ['UNSUPPORTED_MEDIA_TYPE', 415],
+      ['INVALID_SIGNATURE', 401],
     ]);
     for (const row of REST_ERRORS) expect(REST_ERROR_BY_CODE[row.code]).toBe(row);
   });

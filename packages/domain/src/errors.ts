@@ -75,6 +75,8 @@ export const REST_ERRORS = [
   { code: 'CONFLICT', status: 409, error: 'Conflict' },
   { code: 'PAYLOAD_TOO_LARGE', status: 413, error: 'Request body exceeds 1 MiB' },
   { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, error: 'Request body must be JSON' },
+  /** `POST /v1/leaks` (§11): a scanner signature header is present but does not verify. */
+  { code: 'INVALID_SIGNATURE', status: 401, error: 'Invalid signature' },
 ] as const satisfies readonly Omit<VerifyErrorSpec, 'order'>[];
 
 /** A §5 non-verify error code. */

@@ -36,6 +36,12 @@ export const ORG_ACTIONS = {
   'webhook.manage': ['owner', 'admin'],
   /** The notification list; members see events of their spaces and organization-wide ones. */
   'notification.read': ['owner', 'admin', 'member'],
+  /** The organization's key policy (§10): every member, so developers know the rules before creating keys. */
+  'keyPolicy.read': ['owner', 'admin', 'member'],
+  /** The organization's default key policy and its leak response (§10, §11). */
+  'keyPolicy.manage': ['owner', 'admin'],
+  /** "Report as leaked" (§11): holding the full key proves the leak, whatever the role. */
+  'leak.report': ['owner', 'admin', 'member'],
 } as const satisfies Record<string, readonly TOrgRole[]>;
 
 /**
@@ -51,6 +57,8 @@ export const SPACE_ACTIONS = {
   'space.delete': [],
   'space.members.read': ['admin', 'developer', 'viewer'],
   'space.members.manage': ['admin'],
+  /** The space's own key policy (§10), which may only tighten the organization's. */
+  'space.keyPolicy': ['admin'],
   'key.read': ['admin', 'developer', 'viewer'],
   'key.create': ['admin', 'developer'],
   /** Update, roll, deactivate, revoke any key of the space. */

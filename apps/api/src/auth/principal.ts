@@ -3,7 +3,8 @@ import { type Actor, can, type TSpaceAction } from './policy.js';
 
 /**
  * Who is acting on a service call: an admin through the SPA (`user`), an API key through
- * REST §5 (`key`), or Keysmith itself (`system`: the CLI and the scheduler). Services take a
+ * REST §5 (`key`), or Keysmith itself (`system`: the CLI, the scheduler, and the leak response
+ * of §11, which acts on a report rather than on anyone's permission). Services take a
  * principal so that tRPC, REST and the CLI share one code path and one audit trail.
  */
 export type Principal =
@@ -19,7 +20,8 @@ export type Principal =
       /** The key's scopes: it may grant only these to keys it creates, updates or rolls (§4). */
       scopes: readonly string[];
     }
-  | { kind: 'system'; label: string; ip: null };
+  /** `ip`: where the request that made Keysmith act came from (a leak report), if any. */
+  | { kind: 'system'; label: string; ip: string | null };
 
 export function auditActorOf(principal: Principal): AuditActor {
   switch (principal.kind) {
@@ -28,7 +30,7 @@ export function auditActorOf(principal: Principal): AuditActor {
     case 'key':
       return { type: 'key', id: principal.keyId, label: principal.label, ip: principal.ip };
     case 'system':
-      return { type: 'system', id: null, label: principal.label, ip: null };
+      return { type: 'system', id: null, label: principal.label, ip: principal.ip };
   }
 }
 

@@ -5,6 +5,7 @@ import { KeyChange } from '../modules/api-key/key-change.entity.js';
 import { AuditEvent } from '../modules/audit/audit.entity.js';
 import { Event } from '../modules/event/event.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
+import { KeyPolicyRecord } from '../modules/key-policy/key-policy.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
@@ -36,4 +37,5 @@ export const entities = [
   KeyChange,
   SignInAttempt,
   VerifyCallCount,
+  KeyPolicyRecord,
 ];

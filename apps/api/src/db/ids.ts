@@ -14,7 +14,8 @@ export type TIdPrefix =
   | 'dlv'
   | 'evt'
   | 'log'
-  | 'req';
+  | 'req'
+  | 'kpl';
 
 export function newId(prefix: TIdPrefix): string {
   return generatePublicId(prefix, 16);

@@ -8,6 +8,7 @@ import { apiKeyLogsRoute } from './routes/api-keys/logs.js';
 import { revokeApiKeyRoute } from './routes/api-keys/revoke.js';
 import { rollApiKeyRoute } from './routes/api-keys/roll.js';
 import { updateApiKeyRoute } from './routes/api-keys/update.js';
+import { leaksOperation, registerLeaksRoute } from './routes/leaks.js';
 import { openApiOperation, registerOpenApiRoute } from './routes/openapi.js';
 import { rateLimitOperation, registerRateLimitRoute } from './routes/rate-limit.js';
 import { registerVerifyRoute, verifyOperation } from './routes/verify.js';
@@ -26,6 +27,7 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
   revokeApiKeyRoute,
   rollApiKeyRoute,
   apiKeyLogsRoute,
+  leaksOperation,
   openApiOperation,
 ];
 
@@ -40,5 +42,6 @@ export function registerRestRoutes(server: FastifyInstance, app: AppServices): v
   registerKeyRoute(server, app, revokeApiKeyRoute);
   registerKeyRoute(server, app, rollApiKeyRoute);
   registerKeyRoute(server, app, apiKeyLogsRoute);
+  registerLeaksRoute(server, app);
   registerOpenApiRoute(server, app, REST_OPERATIONS);
 }

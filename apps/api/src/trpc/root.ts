@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit/router.js';
 import { authRouter } from './routers/auth/router.js';
 import { invitationRouter } from './routers/invitation/router.js';
 import { keyRouter } from './routers/key/router.js';
+import { keyPolicyRouter } from './routers/key-policy/router.js';
 import { logRouter } from './routers/log/router.js';
 import { memberRouter } from './routers/member/router.js';
 import { notificationRouter } from './routers/notification/router.js';
@@ -19,6 +20,7 @@ export const appRouter = router({
   invitation: invitationRouter,
   space: spaceRouter,
   key: keyRouter,
+  keyPolicy: keyPolicyRouter,
   usage: usageRouter,
   log: logRouter,
   audit: auditRouter,

@@ -383,6 +383,15 @@ export const BanIcon = icon(
     <path d="m4.9 4.9 14.2 14.2" />
   </>,
 );
+/** A shield with an exclamation mark: a leaked key, a policy to look at. */
+export const ShieldAlertIcon = icon(
+  'ShieldAlert',
+  <>
+    <path d="M20 13c0 5-3.5 7.5-7.66 8.95a1 1 0 0 1-.67-.01C7.5 20.5 4 18 4 13V6a1 1 0 0 1 1-1c2 0 4.5-1.2 6.24-2.72a1.17 1.17 0 0 1 1.52 0C14.51 3.81 17 5 19 5a1 1 0 0 1 1 1z" />
+    <path d="M12 8v4" />
+    <path d="M12 16h.01" />
+  </>,
+);
 export const GaugeAlertIcon = icon(
   'GaugeAlert',
   <>

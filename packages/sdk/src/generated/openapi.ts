@@ -137,6 +137,26 @@ export interface RollApiKeyRequest {
   grace_period_seconds?: number | undefined;
 }
 
+export type LeakReportRequest = readonly {
+  /** 1–1024 characters. */
+  token: string;
+  /**
+   * The scanner’s name for the token type; ignored
+   * At most 128 characters.
+   */
+  type?: string | undefined;
+  /**
+   * Where the token was found
+   * At most 4096 characters.
+   */
+  url?: string | undefined;
+  /**
+   * What kind of place it was found in (`content`, `commit`, `npm` …)
+   * At most 128 characters.
+   */
+  source?: string | undefined;
+}[];
+
 export interface ErrorBody {
   error: string;
   code: string;
@@ -273,6 +293,12 @@ export interface RequestLogPage {
   next_cursor: string | null;
 }
 
+export type LeakReportResult = {
+  token_raw: string;
+  token_type: 'keysmith_api_key';
+  label: 'true_positive' | 'false_positive';
+}[];
+
 export interface OpenApiDocument {
   openapi: string;
   info: {
@@ -368,6 +394,8 @@ export const OPERATIONS = {
     status: 200,
     public: false,
   },
+  /** Report leaked keys. */
+  reportLeakedKeys: { method: 'POST', path: '/v1/leaks', scope: null, status: 200, public: true },
   /** This OpenAPI 3.1 document. */
   getOpenApiDocument: { method: 'GET', path: '/v1/openapi.json', scope: null, status: 200, public: true },
 } as const;
@@ -391,5 +419,6 @@ export interface OperationTypes {
     body: never;
     response: RequestLogPage;
   };
+  reportLeakedKeys: { params: never; query: never; body: LeakReportRequest; response: LeakReportResult };
   getOpenApiDocument: { params: never; query: never; body: never; response: OpenApiDocument };
 }

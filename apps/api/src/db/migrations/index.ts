@@ -5,7 +5,9 @@ import { Migration20261122083703_notifications } from './Migration20261122083703
 import { Migration20261122084141_request_log_retention } from './Migration20261122084141_request_log_retention.js';
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
+import { Migration20261205212255_key_policies } from './Migration20261205212255_key_policies.js';
 import { Migration20261205222718_security_and_hot_path } from './Migration20261205222718_security_and_hot_path.js';
+import { Migration20261205230442_merge_policies_and_security } from './Migration20261205230442_merge_policies_and_security.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -20,8 +22,13 @@ export const migrationsList = [
     class: Migration20261122084220_webhook_secret_rotation,
   },
   { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index },
+  { name: 'Migration20261205212255_key_policies', class: Migration20261205212255_key_policies },
   {
     name: 'Migration20261205222718_security_and_hot_path',
     class: Migration20261205222718_security_and_hot_path,
+  },
+  {
+    name: 'Migration20261205230442_merge_policies_and_security',
+    class: Migration20261205230442_merge_policies_and_security,
   },
 ];

@@ -71,6 +71,12 @@ export const ApiKeySchema = defineEntity({
     { name: 'api_keys_org_owner_idx', properties: ['organization', 'ownerUser'] },
     { name: 'api_keys_grace_idx', properties: ['graceEndsAt'] },
     { name: 'api_keys_expires_idx', properties: ['expiresAt'] },
+    // The rotation-reminder job's range scan (§10): per organization, keys whose period has run out.
+    {
+      name: 'api_keys_rotation_due_idx',
+      expression:
+        'create index "api_keys_rotation_due_idx" on "api_keys" ("organization_id", (coalesce("rotation_reminded_at", "created_at"))) where "revoked_at" is null',
+    },
   ],
   properties: {
     id: p.string().primary().length(20),
@@ -115,6 +121,10 @@ export const ApiKeySchema = defineEntity({
     expiryWarnedAt: p.datetime().nullable(),
     /** When the expired notice went out for the current `expiresAt`. */
     expiredNotifiedAt: p.datetime().nullable(),
+    /** When an admin last reactivated the key: the idle rule (§10) counts from here too. */
+    reactivatedAt: p.datetime().nullable(),
+    /** When the last `key.rotation_due` went out (§10); the next is one rotation period later. */
+    rotationRemindedAt: p.datetime().nullable(),
     /** Bumped on every change the verifier must see; caches compare it. */
     version: p.integer().default(1),
   },

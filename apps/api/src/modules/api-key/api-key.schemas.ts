@@ -8,6 +8,7 @@ import {
 } from '@keysmith/domain';
 import { z } from 'zod';
 import { safeText } from '../../http/text-rules.js';
+import { ZKeyPolicyStatusSchema } from '../key-policy/key-policy.schemas.js';
 import { KEY_ENVIRONMENTS } from './api-key.entity.js';
 
 export const KEY_STATUSES = ['active', 'inactive', 'expired', 'revoked'] as const;
@@ -161,6 +162,8 @@ export const ZApiKeySchema = z.object({
    * enforces), whether or not a quota is configured for that window.
    */
   usage: z.object({ total: z.number(), daily: z.number(), weekly: z.number(), monthly: z.number() }),
+  /** How the key stands against the key policy of its space (§10): out of policy, due for rotation. */
+  policy: ZKeyPolicyStatusSchema,
 });
 export type TApiKeyDto = z.infer<typeof ZApiKeySchema>;
 

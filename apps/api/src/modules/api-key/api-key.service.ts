@@ -3,9 +3,14 @@ import {
   type ApiKeyEnvironment,
   generateApiKey,
   initialsOf,
+  type KeyPolicy,
+  keyChangeViolations,
+  keyPolicyViolations,
+  NO_KEY_POLICY,
   normalizeScopeCatalog,
   PLAN_LIMITS,
   type Plan,
+  type PolicyKeyShape,
   QUOTA_WINDOWS,
   scopesNotGrantable,
   scopesOutsideCatalog,
@@ -24,7 +29,14 @@ import { pgTextArray } from '../../db/sql.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { emitEvent } from '../event/event.service.js';
-import { keyEventPayload } from '../event/key-event-payload.js';
+import { keyEventPayload, keySubjectOf } from '../event/key-event-payload.js';
+import {
+  assertKeyPolicy,
+  effectivePolicy,
+  effectivePolicyFor,
+  keyPolicyStatusDto,
+  loadPolicyBook,
+} from '../key-policy/key-policy.service.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Space } from '../space/space.entity.js';
 import { ApiKey } from './api-key.entity.js';
@@ -82,7 +94,17 @@ function iso(date: Date | null | undefined): string | null {
 export type TWindowUsage = TApiKeyDto['usage'];
 const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
 
-export function toKeyDto(key: ApiKey, used: boolean, now: Date, usage: TWindowUsage = NO_USAGE): TApiKeyDto {
+/**
+ * The admin's view of a key. `policy` is the rules in force in its space (§10), from which the
+ * DTO says whether the key is due for rotation or out of policy.
+ */
+export function toKeyDto(
+  key: ApiKey,
+  used: boolean,
+  now: Date,
+  usage: TWindowUsage = NO_USAGE,
+  policy: KeyPolicy = NO_KEY_POLICY,
+): TApiKeyDto {
   const space = key.space;
   const owner = key.ownerUser ?? null;
   return {
@@ -131,13 +153,24 @@ export function toKeyDto(key: ApiKey, used: boolean, now: Date, usage: TWindowUs
     lastUsedIp: key.lastUsedIp ?? null,
     used,
     usage,
+    policy: keyPolicyStatusDto(policy, key, now),
+  };
+}
+
+/** What the §10 create/edit/roll rules look at. */
+function policyShapeOf(key: Pick<ApiKey, 'environment' | 'expiresAt' | 'ipAllowlist'>): PolicyKeyShape {
+  return {
+    environment: key.environment,
+    expiresAt: key.expiresAt ? key.expiresAt.getTime() : null,
+    ipAllowlist: key.ipAllowlist,
   };
 }
 
 /**
  * Credits each key used per rolling window, summed in the database from its persisted
  * buckets with the domain's rule (a bucket counts while `start + bucketMs > now - duration`),
- * so the list shows what verification enforces. Callers flush pending usage first.
+ * so the list shows what verification enforces. Callers flush pending usage first. Runs in the
+ * EntityManager's transaction when it has one (on PGlite, a query outside it would wait for it).
  */
 export async function windowUsage(em: Em, keyIds: string[], now: Date): Promise<Map<string, TWindowUsage>> {
   const result = new Map<string, TWindowUsage>();
@@ -152,7 +185,7 @@ export async function windowUsage(em: Em, keyIds: string[], now: Date): Promise<
     daily: string | null;
     weekly: string | null;
     monthly: string | null;
-  }[] = await em.getConnection().execute(
+  }[] = await em.execute(
     `select key_id,
               sum(credits) filter (where granularity = 'total') as total,
               sum(credits) filter (where granularity = 'minute' and bucket_start > ?) as daily,
@@ -174,10 +207,10 @@ export async function windowUsage(em: Em, keyIds: string[], now: Date): Promise<
   return result;
 }
 
-/** Key ids among `ids` that have at least one request log row. */
+/** Key ids among `ids` that have at least one request log row (inside the caller's transaction, if any). */
 async function usedKeyIds(em: Em, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows: { key_id: string }[] = await em.getConnection().execute(
+  const rows: { key_id: string }[] = await em.execute(
     `select k.id as key_id from unnest(?::text[]) as k(id)
         where exists (select 1 from request_logs r where r.key_id = k.id)`,
     [pgTextArray(ids)],
@@ -351,11 +384,23 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   if (input.autoRenew && !input.expiresAt) {
     throw AppError.field('BAD_REQUEST', 'autoRenew', 'Auto-renew needs an expiry date');
   }
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  const policy = await effectivePolicyFor(ctx.em, org.id, space.id);
+  assertKeyPolicy(
+    keyPolicyViolations(
+      policy,
+      {
+        environment: input.environment,
+        expiresAt: expiresAt?.getTime() ?? null,
+        ipAllowlist: input.ipAllowlist ?? [],
+      },
+      now.getTime(),
+    ),
+  );
   const generated = generateApiKey({
     prefix: org.keyPrefix,
     environment: input.environment as ApiKeyEnvironment,
   });
-  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   const principal = ctx.principal;
   const key = ctx.em.create(ApiKey, {
     id: generated.keyId,
@@ -392,7 +437,7 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   });
   await flushOrConflict(ctx.em);
   await ctx.em.populate(key, ['space', 'ownerUser']);
-  return { key: generated.key, record: toKeyDto(key, false, now) };
+  return { key: generated.key, record: toKeyDto(key, false, now, NO_USAGE, policy) };
 }
 
 /** One page of the tenant's keys the principal may see, newest first unless asked otherwise. */
@@ -458,8 +503,17 @@ export async function listKeys(
     rows.map((k) => k.id),
     now,
   );
+  const policies = await loadPolicyBook(ctx.em, ctx.organizationId);
   return {
-    data: rows.map((k) => toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now, usage.get(k.id))),
+    data: rows.map((k) =>
+      toKeyDto(
+        k,
+        k.lastUsedAt != null || used.has(k.id),
+        now,
+        usage.get(k.id),
+        effectivePolicy(policies, k.space.id),
+      ),
+    ),
     page: input.page,
     perPage: input.perPage,
     total,
@@ -471,7 +525,8 @@ export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TAp
   const now = ctx.now ?? new Date();
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
   const usage = await windowUsage(ctx.em, [key.id], now);
-  return toKeyDto(key, used, now, usage.get(key.id));
+  const policy = await effectivePolicyFor(ctx.em, ctx.organizationId, key.space.id);
+  return toKeyDto(key, used, now, usage.get(key.id), policy);
 }
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
@@ -488,6 +543,23 @@ export async function updateKey(
   assertNoScopeEscalation(ctx, input.scopes, key);
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   validateAgainstPlanAndSpace(org, key.space, input, now);
+  // §10: the fields this edit changes must comply; fields it leaves alone are not re-judged.
+  const shapeBefore = policyShapeOf(key);
+  const shapeAfter: PolicyKeyShape = {
+    ...shapeBefore,
+    ...(input.expiresAt !== undefined
+      ? { expiresAt: input.expiresAt ? new Date(input.expiresAt).getTime() : null }
+      : {}),
+    ...(input.ipAllowlist !== undefined ? { ipAllowlist: input.ipAllowlist } : {}),
+  };
+  assertKeyPolicy(
+    keyChangeViolations(
+      await effectivePolicyFor(ctx.em, ctx.organizationId, key.space.id),
+      shapeBefore,
+      shapeAfter,
+      now.getTime(),
+    ),
+  );
   const before = auditView(key);
   if (input.name !== undefined) {
     key.name = input.name;
@@ -558,13 +630,37 @@ async function transition(
   return getKey(ctx, key.id);
 }
 
-export function setKeyActive(ctx: KeyServiceContext, keyId: string, active: boolean): Promise<TApiKeyDto> {
-  return transition(ctx, keyId, active ? 'key.reactivate' : 'key.deactivate', (key, now) => {
-    if (keyStatus(key, now) === 'revoked') {
-      throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be reactivated or deactivated');
-    }
-    key.active = active;
-  });
+/**
+ * Extras of a revocation or (de)activation that Keysmith makes on its own account (a leak
+ * report, §11) rather than on an admin's click.
+ */
+export interface KeyTransitionOptions {
+  /** `reason` of the `key.revoked` event; `revoked` by default. */
+  reason?: string;
+  /** Queues records that must commit with the change (the leak's own events), before its flush. */
+  alongside?: (key: ApiKey, now: Date) => Promise<unknown>;
+}
+
+export function setKeyActive(
+  ctx: KeyServiceContext,
+  keyId: string,
+  active: boolean,
+  options: KeyTransitionOptions = {},
+): Promise<TApiKeyDto> {
+  return transition(
+    ctx,
+    keyId,
+    active ? 'key.reactivate' : 'key.deactivate',
+    (key, now) => {
+      if (keyStatus(key, now) === 'revoked') {
+        throw new AppError('PRECONDITION_FAILED', 'A revoked key cannot be reactivated or deactivated');
+      }
+      // Reactivating restarts the idle clock (§10), or the idle rule would undo it at once.
+      if (active && !key.active) key.reactivatedAt = now;
+      key.active = active;
+    },
+    options.alongside,
+  );
 }
 
 /** The `key.revoked` event (§7) of a key revoked by `principal`, or by a roll without grace. */
@@ -575,24 +671,22 @@ function keyRevokedEvent(
   extra: Record<string, unknown>,
 ): Record<string, unknown> {
   const actor = auditActorOf(principal);
-  return keyEventPayload(
-    {
-      id: key.id,
-      name: key.name,
-      spaceId: key.space.id,
-      environment: key.environment,
-      preview: key.preview,
-      expiresAt: key.expiresAt ?? null,
-    },
-    { revoked_at: now.toISOString(), revoked_by: { type: actor.type, id: actor.id }, ...extra },
-  );
+  return keyEventPayload(keySubjectOf(key), {
+    revoked_at: now.toISOString(),
+    revoked_by: { type: actor.type, id: actor.id },
+    ...extra,
+  });
 }
 
 /**
  * Permanent. The record and its history stay; the key answers `Revoked API Key` from now on.
  * The `key.revoked` event is written in the same transaction as the revocation.
  */
-export function revokeKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
+export function revokeKey(
+  ctx: KeyServiceContext,
+  keyId: string,
+  options: KeyTransitionOptions = {},
+): Promise<TApiKeyDto> {
   return transition(
     ctx,
     keyId,
@@ -602,14 +696,16 @@ export function revokeKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKe
         throw new AppError('PRECONDITION_FAILED', 'This key is already revoked');
       key.revokedAt = now;
     },
-    (key, now) =>
-      emitEvent(
+    async (key, now) => {
+      await emitEvent(
         ctx.em,
         ctx.organizationId,
         'key.revoked',
-        keyRevokedEvent(key, ctx.principal, now, { reason: 'revoked' }),
+        keyRevokedEvent(key, ctx.principal, now, { reason: options.reason ?? 'revoked' }),
         now,
-      ),
+      );
+      if (options.alongside) await options.alongside(key, now);
+    },
   );
 }
 
@@ -656,6 +752,9 @@ export async function rollKey(
   assertNoScopeEscalation(ctx, old.scopes, old);
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   assertPlanIncludesKeys(org);
+  // The replacement is a new key with the old one's expiry and allowlist: it must comply (§10).
+  const policy = await effectivePolicyFor(ctx.em, ctx.organizationId, old.space.id);
+  assertKeyPolicy(keyPolicyViolations(policy, policyShapeOf(old), now.getTime()));
   const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });
   // The key id keeps the retired name unique however often a name is rolled.
   const rolledName = `${old.name.slice(0, 96)} (rolled, ${old.id})`;
@@ -729,5 +828,5 @@ export async function rollKey(
   const replacement = await ctx.em
     .fork()
     .findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
-  return { key: generated.key, record: toKeyDto(replacement, false, now) };
+  return { key: generated.key, record: toKeyDto(replacement, false, now, NO_USAGE, policy) };
 }

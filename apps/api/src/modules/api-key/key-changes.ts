@@ -47,3 +47,30 @@ export class InProcessKeyChanges implements KeyChangePublisher {
 
   async close(): Promise<void> {}
 }
+
+/**
+ * Holds announcements until {@link DeferredKeyChanges.release}: for key services called inside
+ * a transaction that their caller commits later (the leak response locks the key row first).
+ * Announcing before the commit would let a cache refill from the old state.
+ */
+export class DeferredKeyChanges implements KeyChangePublisher {
+  private readonly keys: [string, string][] = [];
+  private readonly organizations: string[] = [];
+
+  constructor(private readonly target: KeyChangePublisher) {}
+
+  publish(organizationId: string, keyId: string): void {
+    this.keys.push([organizationId, keyId]);
+  }
+
+  publishOrganization(organizationId: string): void {
+    this.organizations.push(organizationId);
+  }
+
+  /** Sends what was held (call after the commit); holding again starts from empty. */
+  release(): void {
+    for (const [organizationId, keyId] of this.keys.splice(0)) this.target.publish(organizationId, keyId);
+    for (const organizationId of this.organizations.splice(0))
+      this.target.publishOrganization(organizationId);
+  }
+}

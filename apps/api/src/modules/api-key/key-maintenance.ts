@@ -1,6 +1,6 @@
 import type { Em } from '../../db/orm.js';
 import { emitEvents } from '../event/event.service.js';
-import { keyEventPayload } from '../event/key-event-payload.js';
+import { type KeyEventRow, keyEventPayload, keySubjectOfRow } from '../event/key-event-payload.js';
 import type { KeyChangePublisher } from './key-changes.js';
 
 interface ChangedRow {
@@ -9,11 +9,7 @@ interface ChangedRow {
   name: string;
 }
 
-interface GraceEndedRow extends ChangedRow {
-  space_id: string;
-  environment: string;
-  preview: string;
-  expires_at: Date | string | null;
+interface GraceEndedRow extends KeyEventRow {
   grace_ends_at: Date | string;
   rolled_to_id: string | null;
 }
@@ -51,21 +47,11 @@ export async function revokeEndedGracePeriods(
       revoked.map((row) => ({
         organizationId: row.organization_id,
         type: 'key.revoked' as const,
-        payload: keyEventPayload(
-          {
-            id: row.id,
-            name: row.name,
-            spaceId: row.space_id,
-            environment: row.environment,
-            preview: row.preview,
-            expiresAt: row.expires_at,
-          },
-          {
-            revoked_at: new Date(row.grace_ends_at).toISOString(),
-            reason: 'roll_grace_ended',
-            replaced_by: row.rolled_to_id,
-          },
-        ),
+        payload: keyEventPayload(keySubjectOfRow(row), {
+          revoked_at: new Date(row.grace_ends_at).toISOString(),
+          reason: 'roll_grace_ended',
+          replaced_by: row.rolled_to_id,
+        }),
       })),
       now,
     );
@@ -75,11 +61,18 @@ export async function revokeEndedGracePeriods(
   return rows.length;
 }
 
+/** The §10 `max_lifetime_days` in force for key `k` (organization and space rows merged), or null. */
+const MAX_LIFETIME_DAYS = `(select min(p.max_lifetime_days) from key_policies p
+   where p.organization_id = k.organization_id and (p.space_id is null or p.space_id = k.space_id))`;
+
 /**
  * Enterprise auto-renew (§2.2): seven days before expiry (or half the lifetime, for keys
  * that live less than two weeks, so a short-lived key is not renewed on every tick) the
- * expiry moves forward by the key's original lifetime. The condition is re-checked in the
- * UPDATE itself, so concurrent runs renew each key once per period.
+ * expiry moves forward by the key's original lifetime. Under a key policy's
+ * `max_lifetime_days` (§10) the new expiry is at most that far ahead, and renewal starts at
+ * most half that period before expiry, so each renewal still extends by a useful amount.
+ * The UPDATE re-checks that the expiry is still the one judged due, so concurrent runs renew
+ * each key once per period.
  */
 export async function renewExpiringKeys(
   em: Em,
@@ -87,27 +80,34 @@ export async function renewExpiringKeys(
   now = new Date(),
 ): Promise<number> {
   const rows: ChangedRow[] = await em.getConnection().execute(
-    `with renewed as (
-       update api_keys k
-          set expires_at = k.expires_at + make_interval(secs => k.lifetime_seconds),
-              expiry_warned_at = null, expired_notified_at = null,
-              version = k.version + 1, updated_at = ?
-         from organizations o
-        where o.id = k.organization_id and o.plan = 'enterprise'
+    `with due as (
+       select k.id, k.expires_at as old_expires_at,
+              least(k.expires_at + make_interval(secs => k.lifetime_seconds),
+                    ?::timestamptz + make_interval(days => ${MAX_LIFETIME_DAYS})) as new_expires_at
+         from api_keys k join organizations o on o.id = k.organization_id
+        where o.plan = 'enterprise'
           and k.auto_renew and k.revoked_at is null and k.lifetime_seconds > 0
           and k.expires_at > ?
-          and k.expires_at <= ?::timestamptz + make_interval(secs => least(7 * 86400, k.lifetime_seconds / 2))
-        returning k.id, k.organization_id, k.name, k.expires_at, k.lifetime_seconds
+          and k.expires_at <= ?::timestamptz + make_interval(secs =>
+                least(7 * 86400, k.lifetime_seconds / 2, ${MAX_LIFETIME_DAYS} * 43200))
+     ), renewed as (
+       update api_keys k
+          set expires_at = due.new_expires_at,
+              expiry_warned_at = null, expired_notified_at = null,
+              version = k.version + 1, updated_at = ?
+         from due
+        where k.id = due.id and k.expires_at = due.old_expires_at and due.new_expires_at > k.expires_at
+        returning k.id, k.organization_id, k.name, k.expires_at, due.old_expires_at
      ), audited as (
        insert into audit_events (id, organization_id, actor_type, actor_id, actor_label, action, target_type, target_id, target_label, ip, before, after, created_at)
        select 'aud_' || substr(md5(random()::text || id), 1, 16), organization_id, 'system', null, 'scheduler', 'key.auto_renew',
               'api_key', id, name, null,
-              jsonb_build_object('expiresAt', expires_at - make_interval(secs => lifetime_seconds)),
+              jsonb_build_object('expiresAt', old_expires_at),
               jsonb_build_object('expiresAt', expires_at), ?
          from renewed
      )
      select id, organization_id, name from renewed`,
-    [now, now, now, now],
+    [now, now, now, now, now],
   );
   for (const row of rows) changes.publish(row.organization_id, row.id);
   return rows.length;

@@ -8,6 +8,9 @@ export const EVENT_TYPES = [
   'key.new_ip',
   'ip.blocked',
   'ip.failed_auth_burst',
+  'key.idle_deactivated',
+  'key.rotation_due',
+  'key.leaked',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number];
 

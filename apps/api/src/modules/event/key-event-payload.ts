@@ -27,3 +27,48 @@ export function keyEventPayload(
     ...extra,
   };
 }
+
+/** A key as the scheduler's statements return it (`returning` {@link KEY_EVENT_COLUMNS}). */
+export interface KeyEventRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  space_id: string;
+  environment: string;
+  preview: string;
+  expires_at: Date | string | null;
+}
+
+/** The columns of {@link KeyEventRow}, for a `returning` clause over `api_keys k`. */
+export const KEY_EVENT_COLUMNS =
+  'k.id, k.organization_id, k.name, k.space_id, k.environment, k.preview, k.expires_at';
+
+export function keySubjectOfRow(row: KeyEventRow): KeyEventSubject {
+  return {
+    id: row.id,
+    name: row.name,
+    spaceId: row.space_id,
+    environment: row.environment,
+    preview: row.preview,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The subject of a loaded key (its `space` reference needs only its id). */
+export function keySubjectOf(key: {
+  id: string;
+  name: string;
+  space: { id: string };
+  environment: string;
+  preview: string;
+  expiresAt?: Date | null | undefined;
+}): KeyEventSubject {
+  return {
+    id: key.id,
+    name: key.name,
+    spaceId: key.space.id,
+    environment: key.environment,
+    preview: key.preview,
+    expiresAt: key.expiresAt ?? null,
+  };
+}

@@ -1,6 +1,11 @@
 import type { Em } from '../../db/orm.js';
 import { emitEvents } from '../event/event.service.js';
-import { keyEventPayload } from '../event/key-event-payload.js';
+import {
+  KEY_EVENT_COLUMNS,
+  type KeyEventRow,
+  keyEventPayload,
+  keySubjectOfRow,
+} from '../event/key-event-payload.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,28 +22,12 @@ export const EXPIRED_NOTICE_LOOKBACK_DAYS = 7;
 /** Keys handled per statement; the next tick takes the rest. */
 const BATCH = 500;
 
-interface NoticeRow {
-  id: string;
-  organization_id: string;
-  name: string;
-  space_id: string;
-  environment: string;
-  preview: string;
-  expires_at: Date | string;
-}
+type NoticeRow = KeyEventRow & { expires_at: Date | string };
 
-const RETURNING =
-  'returning k.id, k.organization_id, k.name, k.space_id, k.environment, k.preview, k.expires_at';
+const RETURNING = `returning ${KEY_EVENT_COLUMNS}`;
 
 function payloadOf(row: NoticeRow): Record<string, unknown> {
-  return keyEventPayload({
-    id: row.id,
-    name: row.name,
-    spaceId: row.space_id,
-    environment: row.environment,
-    preview: row.preview,
-    expiresAt: row.expires_at,
-  });
+  return keyEventPayload(keySubjectOfRow(row));
 }
 
 /**

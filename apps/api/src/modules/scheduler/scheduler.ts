@@ -12,6 +12,8 @@ import { notifyExpiredKeys, warnExpiringKeys } from './expiry-notices.js';
  */
 export interface ScheduledJob {
   name: string;
+  /** Run at most this often in one process (default: every tick). */
+  intervalMs?: number;
   run: (em: Em, now: Date) => Promise<number>;
 }
 
@@ -48,13 +50,19 @@ export function startScheduler(
 ): Scheduler {
   let running: Promise<Record<string, number>> | null = null;
   let stopped = false;
+  const lastRun = new Map<string, number>();
 
   const runJobs = async (): Promise<Record<string, number>> => {
     const counts: Record<string, number> = {};
     for (const job of jobs) {
       if (stopped) break;
+      const now = new Date();
+      const last = lastRun.get(job.name);
+      if (job.intervalMs !== undefined && last !== undefined && now.getTime() - last < job.intervalMs)
+        continue;
+      lastRun.set(job.name, now.getTime());
       try {
-        counts[job.name] = await job.run(orm.em.fork(), new Date());
+        counts[job.name] = await job.run(orm.em.fork(), now);
       } catch (error) {
         log.error({ err: error, job: job.name }, 'scheduled job failed');
       }

@@ -6,12 +6,13 @@ export const SECURITY_EVENT_KINDS = [
   'ip_unblocked',
   'quota_exceeded',
   'new_ip',
+  'key_leaked',
 ] as const;
 export type TSecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
 /**
  * Something an admin should look at (§1): failed-auth bursts, IP blocks, quota exhaustion,
- * a key used from an IP it never used before. `organizationId` is null for events that
+ * a key used from an IP it never used before, a key reported leaked (§11). `organizationId` is null for events that
  * cannot be tied to a tenant (e.g. failures with made-up keys). Written off the hot path.
  */
 export const SecurityEventSchema = defineEntity({

@@ -17,6 +17,7 @@ import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
+import { KeyPolicyBadges, KeyPolicyNotice } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
@@ -134,6 +135,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
             <StatusBadge status={record.status} />
             <EnvironmentBadge environment={record.environment} />
             <RolledBadge record={record} now={now} />
+            <KeyPolicyBadges status={record.policy} />
           </div>
           <div className="key-header__meta">
             <span className="key-header__preview">
@@ -170,6 +172,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
       </Card>
 
       <LifecycleNotice record={record} now={now} orgSlug={organization.slug} />
+      <KeyPolicyNotice status={record.policy} lastUsedAt={record.lastUsedAt} now={now} />
 
       <KeyUsage orgId={orgId} record={record} plan={organization.plan as Plan} now={now} />
       <SettingsCard record={record} now={now} onEdit={canManage && !revoked ? () => setOpen('edit') : null} />

@@ -6,6 +6,7 @@ import { PlusIcon, XIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
 import { trpc, trpcClient } from '../../lib/trpc';
+import { KeyPolicyHint } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { CheckboxField, SegmentedField, TextAreaField } from './form-controls';
@@ -201,6 +202,10 @@ function KeyFormDialogBody(props: KeyFormDialogProps): ReactNode {
         </Alert>
       ) : (
         <form id={formId} ref={formRef} onSubmit={submit} noValidate className="key-form">
+          <KeyPolicyHint
+            orgId={organization.id}
+            spaceId={props.mode === 'create' ? values.spaceId : props.record.space.id}
+          />
           <section className="form-section" aria-labelledby={`${formId}-basics`}>
             <h3 className="form-section__title" id={`${formId}-basics`}>
               Key

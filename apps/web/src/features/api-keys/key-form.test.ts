@@ -47,6 +47,7 @@ function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
     lastUsedIp: null,
     used: false,
     usage: { total: 0, daily: 0, weekly: 0, monthly: 0 },
+    policy: { violations: [], dueForRotation: false, rotationDueAt: null, idleDeactivationAt: null },
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { generateApiKey } from '@keysmith/domain';
 import { describe, expect, it } from 'vitest';
-import { recognisePastedKeys, shouldInspectPaste } from './key-paste';
+import { pastedFullKeys, recognisePastedKeys, shouldInspectPaste } from './key-paste';
 
 describe('recognisePastedKeys', () => {
   it('finds a key in surrounding text and keeps nothing of the secret', () => {
@@ -30,6 +30,21 @@ describe('recognisePastedKeys', () => {
     const b = generateApiKey({ prefix: 'sk', environment: 'test' });
     const result = recognisePastedKeys(`${a.key} ${b.key} ${a.key}`);
     expect(result?.keys.map((k) => k.keyId)).toEqual([a.keyId, b.keyId]);
+  });
+});
+
+describe('pastedFullKeys', () => {
+  it('keeps each full key of the paste by its id, for the leak report only', () => {
+    const a = generateApiKey({ prefix: 'sk', environment: 'live' });
+    const b = generateApiKey({ prefix: 'sk', environment: 'test' });
+    const keys = pastedFullKeys(`leaked: ${a.key}, ${b.key} and ${a.key}`);
+    expect([...keys]).toEqual([
+      [a.keyId, a.key],
+      [b.keyId, b.key],
+    ]);
+    const forged = `${a.key.slice(0, -1)}${a.key.endsWith('x') ? 'y' : 'x'}`;
+    expect(pastedFullKeys(forged).size).toBe(0);
+    expect(pastedFullKeys(`${'x'.repeat(20_001)} ${a.key}`).size).toBe(0);
   });
 });
 

@@ -2,9 +2,10 @@ import { findApiKeysInText } from '@keysmith/domain';
 import type { KeyEnvironment } from './key-types';
 
 /**
- * Recognising a full key pasted into the admin. Only what identifies the key leaves this
- * module (prefix, environment, public id): the secret is dropped here, so it can never reach
- * React state, the URL, the server or a log.
+ * Recognising a full key pasted into the admin. {@link recognisePastedKeys} lets only what
+ * identifies a key out (prefix, environment, public id), so the secret never reaches React
+ * state, the URL or a log. The one exception is {@link pastedFullKeys}, for "Report as leaked"
+ * (§11): reporting a leak means handing the key over, because possession proves the leak.
  */
 
 export interface PastedKey {
@@ -36,6 +37,19 @@ export function recognisePastedKeys(text: string): PasteRecognition | null {
     keys.push({ prefix, environment, keyId, label: `${prefix}_${environment}_${id16.slice(0, 4)}…` });
   }
   return keys.length > 0 ? { keys } : null;
+}
+
+/**
+ * The full keys in pasted text, by public id: only for the leak report (§11), which sends one
+ * in the body of a single POST. Callers keep the map out of React state (a ref) and drop it
+ * when the paste dialog closes.
+ */
+export function pastedFullKeys(text: string): ReadonlyMap<string, string> {
+  const keys = new Map<string, string>();
+  if (text.length === 0 || text.length > MAX_SCANNED_LENGTH) return keys;
+  for (const found of findApiKeysInText(text))
+    if (!keys.has(found.key.keyId)) keys.set(found.key.keyId, found.text);
+  return keys;
 }
 
 /** Marks the key search box: the one text input whose pastes are still checked for keys. */

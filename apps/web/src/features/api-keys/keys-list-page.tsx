@@ -43,6 +43,7 @@ import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
 import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
+import { KeyPolicyBadges } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
@@ -444,6 +445,7 @@ function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgS
       </TableCell>
       <TableCell className="col-status">
         <StatusBadge status={record.status} />
+        <KeyPolicyBadges status={record.policy} compact />
       </TableCell>
       <TableCell className="col-date">
         <time dateTime={record.createdAt} title={formatInstant(record.createdAt)}>

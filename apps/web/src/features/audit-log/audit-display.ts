@@ -13,6 +13,10 @@ export const ACTION_LABEL: Readonly<Record<string, string>> = {
   'key.reactivate': 'Reactivated API key',
   'key.delete': 'Deleted API key',
   'key.auto_renew': 'Renewed API key automatically',
+  'key.idle_deactivate': 'Deactivated idle API key',
+  'key.rotation_due': 'Reminded to rotate API key',
+  'key.leak_reported': 'Reported API key as leaked',
+  'key_policy.update': 'Updated key policy',
   'space.create': 'Created space',
   'space.update': 'Updated space',
   'space.delete': 'Deleted space',
@@ -53,6 +57,7 @@ export const ACTION_FILTERS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'organization.', label: 'Organization' },
   { value: 'webhook.', label: 'Webhooks' },
   { value: 'security.', label: 'Security' },
+  { value: 'key_policy.', label: 'Key policies' },
 ];
 
 /** Whether the action destroys or takes away something (shown in red). */

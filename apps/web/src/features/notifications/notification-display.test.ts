@@ -55,6 +55,54 @@ describe('describeNotification', () => {
   });
 });
 
+describe('key policy and leak notifications', () => {
+  it('says why a key was deactivated or is due for rotation', () => {
+    expect(
+      describeNotification({
+        type: 'key.idle_deactivated',
+        data: { key_id: 'key_1', key_name: 'Batch job', idle_deactivate_days: 90 },
+      }),
+    ).toEqual({
+      title: 'Batch job was deactivated: unused for 90 days',
+      detail: 'Your key policy deactivates idle keys. Reactivate it if it is still needed.',
+      tone: 'warning',
+      section: 'keys/key_1',
+    });
+    expect(
+      describeNotification({
+        type: 'key.rotation_due',
+        data: { key_id: 'key_1', key_name: 'CI', age_days: 91 },
+      }).detail,
+    ).toBe(
+      "It is 91 days old, older than your key policy's rotation period. Roll it to issue a replacement.",
+    );
+  });
+
+  it('says where a leaked key was found and what was done', () => {
+    const leaked = describeNotification({
+      type: 'key.leaked',
+      data: {
+        key_id: 'key_1',
+        key_name: 'Deploy',
+        url: 'https://github.com/o/r/blob/x/.env',
+        action: 'revoked',
+      },
+    });
+    expect(leaked).toEqual({
+      title: 'Deploy was found in public',
+      detail: 'Found at https://github.com/o/r/blob/x/.env. It was revoked.',
+      tone: 'danger',
+      section: 'keys/key_1',
+    });
+    expect(
+      describeNotification({ type: 'key.leaked', data: { key_id: 'key_1', action: 'none' } }).detail,
+    ).toBe('It still works: revoke or roll it now.');
+    expect(
+      describeNotification({ type: 'key.revoked', data: { key_id: 'key_1', reason: 'leaked' } }).detail,
+    ).toBe('Found in public and revoked by your leak policy.');
+  });
+});
+
 describe('unread notifications', () => {
   const items = [{ createdAt: '2026-11-22T12:00:00.000Z' }, { createdAt: '2026-11-22T11:00:00.000Z' }];
 

@@ -33,6 +33,7 @@ function clock(iso: string, timeZone: string | undefined): string {
 
 const REVOKE_REASON: Record<string, string> = {
   revoked: 'Revoked by hand. Calls with it answer 401 Revoked API Key.',
+  leaked: 'Found in public and revoked by your leak policy.',
   rolled: 'Replaced by a roll without grace period.',
   roll_grace_ended: 'The grace period of its roll ended; the replacement key carries on.',
 };
@@ -120,6 +121,40 @@ export function describeNotification(
         detail: `${failures === null ? 'Many' : numberFormat.format(failures)} failed attempts${minutes === null ? '' : ` in ${numberFormat.format(minutes)} minutes`}${blockAt === null ? '' : `; the IP is blocked at ${numberFormat.format(blockAt)}`}.`,
         tone: 'warning',
         section: 'security?tab=failed-auth',
+      };
+    }
+    case 'key.idle_deactivated': {
+      const days = count(data.idle_deactivate_days);
+      return {
+        title: `${name} was deactivated: unused${days === null ? ' too long' : ` for ${numberFormat.format(days)} days`}`,
+        detail: 'Your key policy deactivates idle keys. Reactivate it if it is still needed.',
+        tone: 'warning',
+        section: keySection,
+      };
+    }
+    case 'key.rotation_due': {
+      const age = count(data.age_days);
+      return {
+        title: `${name} is due for rotation`,
+        detail: `${age === null ? 'It is older' : `It is ${numberFormat.format(age)} days old, older`} than your key policy's rotation period. Roll it to issue a replacement.`,
+        tone: 'info',
+        section: keySection,
+      };
+    }
+    case 'key.leaked': {
+      const where = text(data.url);
+      const action = text(data.action);
+      const done =
+        action === 'revoked'
+          ? 'It was revoked.'
+          : action === 'deactivated'
+            ? 'It was deactivated.'
+            : 'It still works: revoke or roll it now.';
+      return {
+        title: `${name} was found in public`,
+        detail: `${where ? `Found at ${where}. ` : ''}${done}`,
+        tone: 'danger',
+        section: keySection,
       };
     }
     default:

@@ -6,6 +6,9 @@ import {
   GaugeAlertIcon,
   GlobeIcon,
   InfoIcon,
+  PauseIcon,
+  RotateIcon,
+  ShieldAlertIcon,
   XIcon,
 } from '../../components/icons';
 import { classNames } from '../../lib/class-names';
@@ -22,6 +25,9 @@ const ICON: Record<NotificationType, ReactNode> = {
   'key.new_ip': <GlobeIcon size={16} />,
   'ip.blocked': <BanIcon size={16} />,
   'ip.failed_auth_burst': <AlertTriangleIcon size={16} />,
+  'key.idle_deactivated': <PauseIcon size={16} />,
+  'key.rotation_due': <RotateIcon size={16} />,
+  'key.leaked': <ShieldAlertIcon size={16} />,
 };
 
 /** One notification: icon, sentence, detail and time; a link to the key (or screen) it is about. */

@@ -37,6 +37,25 @@ describe('describeSecurityEvent', () => {
   });
 });
 
+describe('leaked keys', () => {
+  it('says who reported the key and what was done', () => {
+    expect(
+      describeSecurityEvent({
+        ...base,
+        kind: 'key_leaked',
+        details: { reported_by: 'secret_scanner', action: 'revoked', url: 'https://github.com/o/r' },
+      }),
+    ).toEqual({ title: 'Checkout was reported leaked by a secret scanner and revoked', tone: 'danger' });
+    expect(
+      describeSecurityEvent({
+        ...base,
+        kind: 'key_leaked',
+        details: { reported_by: 'member', action: 'none' },
+      }).title,
+    ).toBe('Checkout was reported leaked by a member and not stopped');
+  });
+});
+
 describe('parseSecurityTab', () => {
   it('accepts known tabs and defaults to activity', () => {
     expect(parseSecurityTab('blocked')).toBe('blocked');

@@ -44,6 +44,13 @@ export interface SecuritySentence {
   tone: SecurityTone;
 }
 
+/** Who reported a leak (`details.reported_by` of `key_leaked`). */
+const LEAK_REPORTER: Record<string, string> = {
+  secret_scanner: 'a secret scanner',
+  public_report: 'someone holding it',
+  member: 'a member',
+};
+
 /** The key an event is about, by name when it still has one. */
 export function eventKeyName(event: SecurityEventLike): string {
   return event.keyName ?? text(event.details.key_name) ?? event.keyId ?? 'A key';
@@ -78,6 +85,13 @@ export function describeSecurityEvent(event: SecurityEventLike): SecuritySentenc
     }
     case 'failed_auth':
       return { title: `Failed authentication from ${ip}`, tone: 'danger' };
+    case 'key_leaked': {
+      const by = LEAK_REPORTER[text(event.details.reported_by) ?? ''] ?? 'a report';
+      const action = text(event.details.action);
+      const done =
+        action === 'revoked' ? 'revoked' : action === 'deactivated' ? 'deactivated' : 'not stopped';
+      return { title: `${eventKeyName(event)} was reported leaked by ${by} and ${done}`, tone: 'danger' };
+    }
     default:
       return { title: event.kind, tone: 'info' };
   }

@@ -14,7 +14,14 @@ import {
   TableHeaderCell,
   TableRow,
 } from '../../components';
-import { BanIcon, GaugeAlertIcon, GlobeIcon, ShieldIcon, UndoIcon } from '../../components/icons';
+import {
+  BanIcon,
+  GaugeAlertIcon,
+  GlobeIcon,
+  ShieldAlertIcon,
+  ShieldIcon,
+  UndoIcon,
+} from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
@@ -34,7 +41,35 @@ const KIND_ICON: Record<EventKind, ReactNode> = {
   ip_blocked: <BanIcon size={16} />,
   ip_unblocked: <UndoIcon size={16} />,
   failed_auth: <ShieldIcon size={16} />,
+  key_leaked: <ShieldAlertIcon size={16} />,
 };
+
+/**
+ * Where a leaked key was found. A link only when a verified secret scanner reported it: anyone
+ * may send an unsigned report, and its URL is shown as text, not offered as a link to follow.
+ */
+function LeakLocation({ details }: { details: Record<string, unknown> }): ReactNode {
+  const url = typeof details.url === 'string' ? details.url : null;
+  if (!url) return null;
+  const trusted = details.reported_by === 'secret_scanner' && url.startsWith('https://');
+  return (
+    <>
+      <span aria-hidden="true">·</span>
+      <span className="leak-location">
+        found at{' '}
+        {trusted ? (
+          <a href={url} target="_blank" rel="noopener noreferrer nofollow" className="mono" title={url}>
+            {url}
+          </a>
+        ) : (
+          <span className="mono" title={url}>
+            {url}
+          </span>
+        )}
+      </span>
+    </>
+  );
+}
 
 function isQuotaWindow(value: unknown): value is keyof typeof QUOTA_WINDOW_LABEL {
   return typeof value === 'string' && value in QUOTA_WINDOW_LABEL;
@@ -95,7 +130,7 @@ export function SecurityEventsTab({
         tone="success"
         icon={<ShieldIcon size={22} />}
         title="All quiet"
-        description="No security events so far. Failed authentication, blocked IP addresses, exceeded quotas and keys used from new IPs will be listed here."
+        description="No security events so far. Failed authentication, blocked IP addresses, exceeded quotas, keys used from new IPs and keys reported leaked will be listed here."
       />
     );
   }
@@ -139,6 +174,7 @@ export function SecurityEventsTab({
                             <span>until {formatInstant(event.details.until)}</span>
                           </>
                         ) : null}
+                        {event.kind === 'key_leaked' ? <LeakLocation details={event.details} /> : null}
                         {event.ip && event.kind !== 'new_ip' && !event.kind.startsWith('ip_') ? (
                           <>
                             <span aria-hidden="true">·</span>

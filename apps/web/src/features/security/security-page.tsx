@@ -13,7 +13,7 @@ import { SecurityEventsTab } from './security-events-tab';
 import './security.css';
 
 const DESCRIPTION =
-  'Suspicious activity around your keys, as it happens: refused logins, blocks, quotas, new IPs.';
+  'Suspicious activity around your keys, as it happens: refused logins, blocks, quotas, new IPs, leaks.';
 
 /** Failed authentication, blocked IPs, exceeded quotas, keys used from new IPs. Owners and admins. */
 export function SecurityPage(): ReactNode {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { KeyPolicyCard } from '../key-policy/key-policy-card';
 import { orgAbilities } from '../organization/org-permissions';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { DangerZoneCard } from './danger-zone-card';
@@ -9,7 +10,7 @@ import '../organization/tenancy.css';
 import './settings.css';
 
 /**
- * The organization's settings: name and URL, key prefix, plan, and (for owners) the danger
+ * The organization's settings: name and URL, key prefix, key policy, plan, and (for owners) the danger
  * zone. What the role may not change is shown read-only or not at all.
  */
 export function SettingsPage(): ReactNode {
@@ -19,6 +20,11 @@ export function SettingsPage(): ReactNode {
     <div className="stack stack--xl settings-page">
       <GeneralSettingsCard organization={organization} editable={abilities.updateOrganization} />
       <KeyPrefixCard organization={organization} editable={abilities.updateOrganization} />
+      <KeyPolicyCard
+        orgId={organization.id}
+        orgSlug={organization.slug}
+        editable={abilities.updateOrganization}
+      />
       <PlanCard organization={organization} />
       {abilities.deleteOrganization ? <DangerZoneCard organization={organization} userId={user.id} /> : null}
     </div>

@@ -7,6 +7,7 @@ import { navigate } from '../../lib/router';
 import { queryClient, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
 import { collectErrors } from '../../lib/validation';
+import { KeyPolicyCard } from '../key-policy/key-policy-card';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { SettingsCard } from '../settings/settings-card';
@@ -17,7 +18,7 @@ import { PALETTE_NAMES, paletteColor, validateLogoUrl, validateSpaceName } from 
 import { SpaceLogo } from './space-logo';
 import type { Space, SpaceAbilities } from './space-permissions';
 
-/** A space's settings: name and logo, scope catalog, and (for org owners and admins) deletion. */
+/** A space's settings: name and logo, scope catalog, key policy, and (for org owners and admins) deletion. */
 export function SpaceSettingsTab({
   space,
   abilities,
@@ -49,6 +50,13 @@ export function SpaceSettingsTab({
         space={space}
         orgId={organization.id}
         readOnlyNote={readOnlyNote}
+      />
+      <KeyPolicyCard
+        orgId={organization.id}
+        orgSlug={organization.slug}
+        spaceId={space.id}
+        editable={readOnlyNote === null}
+        {...(readOnlyNote === null ? {} : { readOnlyNote })}
       />
       {abilities.delete ? <SpaceDangerZone space={space} /> : null}
     </div>

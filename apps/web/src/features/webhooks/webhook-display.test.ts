@@ -10,6 +10,9 @@ describe('webhook display', () => {
       'key.revoked',
       'key.new_ip',
       'ip.blocked',
+      'key.idle_deactivated',
+      'key.rotation_due',
+      'key.leaked',
     ]);
   });
 

@@ -21,6 +21,18 @@ export const WEBHOOK_EVENT_INFO: Record<WebhookEventType, { label: string; descr
     label: 'Failed-auth burst',
     description: 'Half the failed attempts that block an IP, before it is blocked',
   },
+  'key.idle_deactivated': {
+    label: 'Key deactivated (idle)',
+    description: 'The key policy deactivates a key unused for too long',
+  },
+  'key.rotation_due': {
+    label: 'Rotation due',
+    description: 'A key is older than the rotation period of its key policy',
+  },
+  'key.leaked': {
+    label: 'Key leaked',
+    description: 'A key was found in public and handled by your leak policy',
+  },
 };
 
 /** The event types in the order the API lists them. */

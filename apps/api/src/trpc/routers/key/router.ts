@@ -5,6 +5,7 @@ import { deactivateProcedure } from './deactivate.js';
 import { deleteProcedure } from './delete.js';
 import { listProcedure } from './list.js';
 import { reactivateProcedure } from './reactivate.js';
+import { reportLeakProcedure } from './report-leak.js';
 import { revokeProcedure } from './revoke.js';
 import { rollProcedure } from './roll.js';
 import { updateProcedure } from './update.js';
@@ -19,4 +20,5 @@ export const keyRouter = router({
   revoke: revokeProcedure,
   delete: deleteProcedure,
   roll: rollProcedure,
+  reportLeak: reportLeakProcedure,
 });
