@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { newId } from './db/ids.js';
+import { newId, requestIdGenerator } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
 import { restPlugin } from './rest/plugin.js';
 import { sendError } from './rest/rest-errors.js';
@@ -47,7 +47,7 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
         app.env.NODE_ENV === 'test' || (request.url ?? '').startsWith('/v1/'),
     }),
     routerOptions: { maxParamLength: 5000 },
-    genReqId: () => newId('req'),
+    genReqId: requestIdGenerator(),
     // Requests Node's HTTP parser refuses (headers over 16 KiB, malformed requests) never reach a
     // route; they too get the §5 shape with a request id, written on the raw socket.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {

@@ -46,9 +46,9 @@ describe('request-log writer during an outage', () => {
     const capture = new LogCapture();
     const metrics = new Metrics();
     const copier = {
-      copy: async (_table: string, _columns: readonly string[], rows: readonly unknown[]) => {
+      copyText: async (_table: string, _columns: readonly string[], text: string) => {
         if (!up) throw new Error(`connect ECONNREFUSED 127.0.0.1:5432 ${'x'.repeat(50_000)}`);
-        inserted.push(rows.length);
+        inserted.push(text.split('\n').length - 1);
       },
     };
     const writer = new RequestLogWriter(orm, createLogger({ LOG_LEVEL: 'info' }, capture), {

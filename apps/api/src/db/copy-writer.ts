@@ -52,24 +52,12 @@ export class CopyWriter {
   }
 
   /**
-   * Loads `rows` (each an array of fields in `columns` order) into `table`. All or nothing: a
-   * row the database refuses fails the whole statement (the caller isolates it, see
-   * isolating-write.ts).
+   * Loads rows already in COPY text format (`copyField` per field, tab-separated, one row per
+   * line) into `table`. All or nothing: a row the database refuses fails the whole statement
+   * (the caller isolates it, see isolating-write.ts).
    */
-  async copy(
-    table: string,
-    columns: readonly string[],
-    rows: readonly (readonly CopyValue[])[],
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    let text = '';
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) {
-        if (i > 0) text += '\t';
-        text += copyField(row[i] ?? null);
-      }
-      text += '\n';
-    }
+  async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    if (text.length === 0) return;
     const client = await this.connection();
     try {
       const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
@@ -88,5 +76,27 @@ export class CopyWriter {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * An instant as PostgreSQL reads a `timestamptz` in COPY (`2026-12-05T23:22:19.123Z`), built
+ * without a Date object per row: the part up to the minute is cached, since the rows of a batch
+ * share it.
+ */
+export class TimestampFormatter {
+  private minute = Number.NaN;
+  private prefix = '';
+
+  format(ms: number): string {
+    const minute = ms - (ms % 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.prefix = new Date(minute).toISOString().slice(0, 17);
+    }
+    const inMinute = ms - minute;
+    const seconds = Math.floor(inMinute / 1000);
+    const millis = Math.floor(inMinute % 1000);
+    return `${this.prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
   }
 }

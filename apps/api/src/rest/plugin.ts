@@ -24,7 +24,8 @@ export async function restPlugin(server: FastifyInstance, options: { app: AppSer
     json(request, body.toString(), done);
   });
 
-  server.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request on the hot path.
+  server.addHook('onRequest', (request, reply, done) => {
     const method = request.method;
     if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
       const type = request.headers['content-type'];
@@ -32,18 +33,15 @@ export async function restPlugin(server: FastifyInstance, options: { app: AppSer
       const hasBody =
         length !== undefined ? length !== '0' : request.headers['transfer-encoding'] !== undefined;
       if (hasBody && !(type ?? '').toLowerCase().startsWith('application/json')) {
-        return sendError(
-          request,
-          reply,
-          415,
-          'UNSUPPORTED_MEDIA_TYPE',
-          'Send the request body as application/json',
-        );
+        sendError(request, reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+        return;
       }
     }
+    done();
   });
 
-  server.addHook('onResponse', async (request, reply) => {
+  server.addHook('onResponse', (request, reply, done) => {
+    done();
     const outcome = request.verifyOutcome;
     const key = outcome?.key;
     if (!outcome || !key || outcome.code === 'INVALID') return;

@@ -150,6 +150,12 @@ export function rateCapsFor(key: VerifiableKey): { plan: RateLimitCaps; key: Rat
   };
 }
 
+/** {@link rateCapsFor}, computed once per cached key record. */
+function capsOf(key: VerifiableKey): { plan: RateLimitCaps; key: RateLimitCaps | null } {
+  if (key.caps === undefined) key.caps = rateCapsFor(key);
+  return key.caps;
+}
+
 /** Each plan's caps as one object for the process's lifetime (no allocation per request). */
 const PLAN_CAPS = Object.fromEntries(
   Object.entries(PLAN_LIMITS).map(([plan, limits]) => [
@@ -234,7 +240,7 @@ export class Verifier {
         ? outcome('VALID', key, null, null, null, null, 0)
         : outcome(refused, key, null, null, null, null, 0);
     }
-    const caps = rateCapsFor(key);
+    const caps = capsOf(key);
     const admitting = refused === null;
     const admission = this.deps.counters.admit({
       organizationId: key.organizationId,
@@ -325,7 +331,7 @@ export class Verifier {
   /** Current quota windows of a key without consuming (`GET /v1/api-keys/{id}`). */
   async quotaStatus(key: VerifiableKey, now: number): Promise<QuotaOutcome | null> {
     if (!key.hasQuotas) return null;
-    const caps = rateCapsFor(key);
+    const caps = capsOf(key);
     const result = await this.deps.counters.admit({
       organizationId: key.organizationId,
       keyId: key.id,

@@ -37,6 +37,21 @@ export const GRANULARITY_OF: Record<QuotaWindowName, Granularity> = {
 interface PendingKey {
   organizationId: string;
   minutes: Map<number, number>;
+  /** The minute most requests land in, kept outside the map: one comparison per request. */
+  currentMinute: number;
+  currentCredits: number;
+}
+
+/** The key's minutes with the current one folded in (readers and flushes). */
+function minutesOf(entry: PendingKey): Map<number, number> {
+  if (entry.currentCredits > 0) {
+    entry.minutes.set(
+      entry.currentMinute,
+      (entry.minutes.get(entry.currentMinute) ?? 0) + entry.currentCredits,
+    );
+    entry.currentCredits = 0;
+  }
+  return entry.minutes;
 }
 
 /** Every answer code of a verification, in a fixed order: the index of a count in a minute's array. */
@@ -88,18 +103,27 @@ export class UsageStore {
   /** Queues credits used by an admitted request (in memory until the next flush). */
   record(organizationId: string, keyId: string, t: number, credits: number): void {
     if (credits <= 0) return;
-    this.addMinute(organizationId, keyId, bucketOf('minute', t), credits);
+    const minute = t - (t % MINUTE);
+    const entry = this.pending.get(keyId);
+    if (entry !== undefined && entry.currentMinute === minute) {
+      entry.currentCredits += credits;
+      return;
+    }
+    this.addMinute(organizationId, keyId, minute, credits);
   }
 
   private addMinute(organizationId: string, keyId: string, minute: number, credits: number): void {
     let entry = this.pending.get(keyId);
     if (!entry) {
-      entry = { organizationId, minutes: new Map() };
+      entry = { organizationId, minutes: new Map(), currentMinute: minute, currentCredits: 0 };
       this.pending.set(keyId, entry);
     }
-    const before = entry.minutes.get(minute);
+    const minutes = minutesOf(entry);
+    const before = minutes.get(minute);
     if (before === undefined) this.pendingBuckets++;
-    entry.minutes.set(minute, (before ?? 0) + credits);
+    minutes.set(minute, before ?? 0);
+    entry.currentMinute = minute;
+    entry.currentCredits = credits;
   }
 
   /**
@@ -127,9 +151,10 @@ export class UsageStore {
   pendingFor(keyId: string): PersistedUsage {
     const entry = this.pending.get(keyId);
     if (!entry) return { minute: [], hour: [], total: 0 };
-    const { hours, total } = rollUp(entry.minutes);
+    const minutes = minutesOf(entry);
+    const { hours, total } = rollUp(minutes);
     return {
-      minute: [...entry.minutes].map(([start, credits]) => ({ start, credits })),
+      minute: [...minutes].map(([start, credits]) => ({ start, credits })),
       hour: [...hours].map(([start, credits]) => ({ start, credits })),
       total,
     };
@@ -168,7 +193,7 @@ export class UsageStore {
         () => databaseReachable(this.orm),
       );
       for (const [keyId, entry] of result.unwritten) {
-        for (const [minute, credits] of entry.minutes)
+        for (const [minute, credits] of minutesOf(entry))
           this.addMinute(entry.organizationId, keyId, minute, credits);
       }
       if (result.unwritten.length > 0) throw result.firstError;
@@ -236,8 +261,9 @@ export class UsageStore {
       credits.push(String(value));
     };
     for (const [keyId, entry] of batch) {
-      const { hours, total } = rollUp(entry.minutes);
-      for (const [start, value] of entry.minutes) push(entry.organizationId, keyId, 'minute', start, value);
+      const minutes = minutesOf(entry);
+      const { hours, total } = rollUp(minutes);
+      for (const [start, value] of minutes) push(entry.organizationId, keyId, 'minute', start, value);
       for (const [start, value] of hours) push(entry.organizationId, keyId, 'hour', start, value);
       push(entry.organizationId, keyId, 'total', 0, total);
     }

@@ -1,4 +1,4 @@
-import type { ApiKeyEnvironment, Plan, QuotaLimits } from '@keysmith/domain';
+import type { ApiKeyEnvironment, Plan, QuotaLimits, RateLimitCaps } from '@keysmith/domain';
 
 /**
  * The slice of a key record the hot path needs, flattened for speed: times are epoch ms,
@@ -23,6 +23,8 @@ export interface VerifiableKey {
   readonly rateLimit: { readonly perSecond: number | null; readonly perMinute: number | null } | null;
   readonly plan: Plan;
   readonly version: number;
+  /** The rate caps in force, worked out once per record (pipeline.ts `capsOf`): not data, a memo. */
+  caps?: { readonly plan: RateLimitCaps; readonly key: RateLimitCaps | null };
 }
 
 /** Row shape of the lookup query in {@link loadVerifiableKey}. */

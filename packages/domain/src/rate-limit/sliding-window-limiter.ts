@@ -148,14 +148,18 @@ function windowStatus(
  * demand up to `limit` entries (an idle limiter with a large cap stays small).
  */
 class AdmissionLog {
-  private times = new Float64Array(0);
+  private times: Float64Array;
   private head = 0;
   private size = 0;
+  /** Reused by {@link snapshot}: its readers consume it at once (no allocation per decision). */
+  private readonly scratch: WindowSnapshot = { count: 0, oldest: null, freeAt: Number.NEGATIVE_INFINITY };
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-  ) {}
+  ) {
+    this.times = new Float64Array(Math.min(limit, 64));
+  }
 
   /** The k-th stored time, oldest first (0 ≤ k < size). */
   private at(k: number): number {
@@ -175,15 +179,18 @@ class AdmissionLog {
     return lo;
   }
 
-  /** This window at `t` (all stored times are ≤ t). */
+  /**
+   * This window at `t` (all stored times are ≤ t), in an object the log reuses: read it before
+   * the next call (rateDecision does; it keeps nothing of it).
+   */
   snapshot(t: number): WindowSnapshot {
     const first = this.firstInWindow(t);
     const count = this.size - first;
-    return {
-      count,
-      oldest: count === 0 ? null : this.at(first),
-      freeAt: this.size < this.limit ? Number.NEGATIVE_INFINITY : this.at(0) + this.windowMs,
-    };
+    const out = this.scratch;
+    out.count = count;
+    out.oldest = count === 0 ? null : this.at(first);
+    out.freeAt = this.size < this.limit ? Number.NEGATIVE_INFINITY : this.at(0) + this.windowMs;
+    return out;
   }
 
   push(t: number): void {
@@ -198,7 +205,7 @@ class AdmissionLog {
   }
 
   private grow(): void {
-    const next = new Float64Array(Math.min(this.limit, Math.max(8, this.times.length * 2)));
+    const next = new Float64Array(Math.min(this.limit, Math.max(64, this.times.length * 2)));
     for (let k = 0; k < this.size; k++) next[k] = this.at(k);
     this.times = next;
     this.head = 0;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../services.js';
+import { responseJsonSchema } from '../response-schema.js';
 import { authenticate } from '../rest-auth.js';
 import { fastifyPath, type RestOperation } from '../rest-route.js';
 import { ZRateLimitResponseSchema } from '../rest-schemas.js';
@@ -25,7 +26,8 @@ export const rateLimitOperation: RestOperation = {
 
 /** `GET /v1/rate-limit` (§5): the calling key's tightest per-minute limit after this request. */
 export function registerRateLimitRoute(server: FastifyInstance, app: AppServices): void {
-  server.get(fastifyPath(rateLimitOperation.path), async (request, reply) => {
+  const schema = { response: { 200: responseJsonSchema(ZRateLimitResponseSchema) } };
+  server.get(fastifyPath(rateLimitOperation.path), { schema }, async (request, reply) => {
     const auth = await authenticate(app, request, reply, []);
     if (!auth) return reply;
     const minute = auth.outcome.rate?.windows.minute;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../../services.js';
 import type { VerifyOutcome } from '../../verify/pipeline.js';
 import { EXAMPLE_KEY } from '../openapi-examples.js';
+import { responseJsonSchema } from '../response-schema.js';
 import { authenticate, setRateHeaders } from '../rest-auth.js';
 import { sendError } from '../rest-errors.js';
 import { fastifyPath, type RestOperation } from '../rest-route.js';
@@ -98,7 +99,8 @@ export const verifyOperation: RestOperation = {
  * are recorded. Always 200 once the caller is authenticated.
  */
 export function registerVerifyRoute(server: FastifyInstance, app: AppServices): void {
-  server.post(fastifyPath(verifyOperation.path), async (request, reply) => {
+  const schema = { response: { 200: responseJsonSchema(ZVerifyResponseSchema) } };
+  server.post(fastifyPath(verifyOperation.path), { schema }, async (request, reply) => {
     const caller = await authenticate(app, request, reply, ['keys:verify'], { meter: false });
     if (!caller) return reply;
     const body = ZVerifyBodySchema.safeParse(request.body);
