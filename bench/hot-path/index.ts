@@ -28,9 +28,11 @@ import type { OpenLoopJob } from './open-loop-child.js';
 import {
   type CpuUse,
   canPin,
+  childPids,
   commandExists,
   freePort,
   type Managed,
+  pinPid,
   pinSelf,
   removeTempDir,
   spawnPinned,
@@ -113,6 +115,12 @@ export interface ApiServer {
   proc: Managed;
   url: string;
   port: number;
+  /**
+   * The embedded database's process (PGlite behind the wire bridge, a child of the API), pinned
+   * to the load core as a database server would run beside the API, not on its core; null on a
+   * PostgreSQL server.
+   */
+  dbPid: number | null;
 }
 
 export async function startApi(
@@ -142,7 +150,9 @@ export async function startApi(
   );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, 60_000, proc);
-  return { proc, url, port };
+  const dbPid = extraEnv.DATABASE_URL ? null : (childPids(proc.pid)[0] ?? null);
+  if (dbPid !== null) pinPid(dbPid, LOAD_CORE);
+  return { proc, url, port, dbPid };
 }
 
 function verifyRequests(orgs: SeededOrg[]): AutocannonRequest[] {
@@ -187,8 +197,8 @@ export interface Measured<T> {
   result: T;
   serverCpu: number | undefined;
   loadCpu: number | undefined;
-  /** The first extra process watched (redis-server), if any. */
-  redisCpu?: number | undefined;
+  /** CPU of each extra process watched (redis-server, the embedded database), by pid. */
+  extraCpu: Map<number, number>;
   background: number | null;
   from: number;
   to: number;
@@ -221,7 +231,7 @@ export async function closed(
     result,
     serverCpu: cpu.byPid.get(server.pid),
     loadCpu: cpu.byPid.get(process.pid),
-    redisCpu: extraPids[0] === undefined ? undefined : cpu.byPid.get(extraPids[0]),
+    extraCpu: new Map(extraPids.map((pid) => [pid, cpu.byPid.get(pid) ?? 0])),
     background: cpu.background,
     from,
     to,
@@ -241,7 +251,7 @@ export async function open(
   rate: number,
   requests: Buffer[],
   check: OpenLoopJob['check'],
-  options: { yieldToRedis?: boolean } = {},
+  options: { yieldToRedis?: boolean; extraPids?: number[] } = {},
 ): Promise<Measured<OpenLoopResult>> {
   // The generator runs in a fresh child process on the load core (see open-loop-child.ts).
   // It spins to send on time; when redis-server shares its core, it runs at a lower priority
@@ -272,7 +282,7 @@ export async function open(
   let result: OpenLoopResult;
   let cpu: CpuUse;
   try {
-    ({ result, cpu } = await withCpu([server.pid, generator.pid], async () => {
+    ({ result, cpu } = await withCpu([server.pid, generator.pid, ...(options.extraPids ?? [])], async () => {
       const line = await generator.waitForLine(/OPENLOOP (\{.*\})\n/, (DURATION + 60) * 1000);
       return JSON.parse(line[1] as string) as OpenLoopResult;
     }));
@@ -285,6 +295,7 @@ export async function open(
     result,
     serverCpu: cpu.byPid.get(server.pid),
     loadCpu: cpu.byPid.get(generator.pid),
+    extraCpu: new Map((options.extraPids ?? []).map((pid) => [pid, cpu.byPid.get(pid) ?? 0])),
     background: cpu.background,
     from,
     to,
@@ -360,7 +371,7 @@ export async function benchHotPath(): Promise<HotPathReport> {
       `seeding ${ORGS} enterprise organizations (a keys:verify caller key and a verified key each) via createKey…`,
     );
     const t0 = performance.now();
-    const orgs = await seedHotPath(pgliteDir, ORGS);
+    const orgs = await seedHotPath({ pgliteDir }, ORGS);
     log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const verifyReqs = verifyRequests(orgs);
     const rateReqs = rateLimitRequests(orgs);
@@ -391,7 +402,8 @@ export async function benchHotPath(): Promise<HotPathReport> {
     const api = await startApi(dataDir, {});
     servers.push(api.proc);
     const phases: Phase[] = [];
-    const b = await closed('(b) POST /v1/keys/verify', api.proc, `${api.url}/v1/keys/verify`, verifyReqs);
+    const dbPids = api.dbPid === null ? [] : [api.dbPid];
+    const b = await closed('(b) POST /v1/keys/verify', api.proc, `${api.url}/v1/keys/verify`, verifyReqs, dbPids);
     phases.push({ name: '(b) closed loop', from: b.from, to: b.to });
     const bRps = b.result.requestsPerSecond;
     figures.push({
@@ -402,7 +414,7 @@ export async function benchHotPath(): Promise<HotPathReport> {
       baseline: baseRps,
       baselineName: '(a)',
       target: { text: '≥ 0.6 × (a)', pass: bRps >= 0.6 * baseRps },
-      detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(b.serverCpu)}, load core ${pct(b.loadCpu)}; ${perCpu(b)}`,
+      detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(b.serverCpu)}, load core ${pct(b.loadCpu)}, embedded database ${pct(api.dbPid === null ? undefined : b.extraCpu.get(api.dbPid))} (on the load core); ${perCpu(b)}`,
     });
     const halfB = Math.max(100, Math.round(bRps / 2));
     const bOpen = await open(
@@ -412,9 +424,10 @@ export async function benchHotPath(): Promise<HotPathReport> {
       halfB,
       raw(verifyReqs, api.port),
       'validVerify',
+      { extraPids: dbPids },
     );
     phases.push({ name: '(b) open loop', from: bOpen.from, to: bOpen.to });
-    const d = await closed('(d) GET /v1/rate-limit', api.proc, `${api.url}/v1/rate-limit`, rateReqs);
+    const d = await closed('(d) GET /v1/rate-limit', api.proc, `${api.url}/v1/rate-limit`, rateReqs, dbPids);
     phases.push({ name: '(d) closed loop', from: d.from, to: d.to });
     figures.push({
       id: 'd',
@@ -447,7 +460,7 @@ export async function benchHotPath(): Promise<HotPathReport> {
       target: { text: '≤ 2 ms', pass: bOpen.result.p99Ms <= 2 && bOpen.result.errors === 0 },
       detail: `p50 ${bOpen.result.p50Ms.toFixed(3)} ms (baseline ${aOpen.result.p50Ms.toFixed(3)}), p99.9 ${bOpen.result.p999Ms.toFixed(2)} ms; generator lag p99 ${bOpen.result.sendLagP99Ms.toFixed(3)} ms`,
     });
-    const counts = await countRequestLogs(pgliteDir, phases);
+    const counts = await countRequestLogs({ pgliteDir }, phases);
     reportRefusals(counts, notes, figures, bOpen.result.failed);
 
     // CPU profile of the API under (b) load, in a run of its own (profiling costs throughput).
@@ -606,7 +619,7 @@ async function benchRedis(
     log(`starting the API with REDIS_URL=${redis.url}…`);
     const api = await startApi(dataDir, { REDIS_URL: redis.url });
     servers.push(api.proc);
-    const extra = redis.proc ? [redis.proc.pid] : [];
+    const extra = [...(redis.proc ? [redis.proc.pid] : []), ...(api.dbPid === null ? [] : [api.dbPid])];
     const c = await closed(
       '(c) POST /v1/keys/verify (Redis)',
       api.proc,
@@ -623,7 +636,7 @@ async function benchRedis(
       baseline: baseRps,
       baselineName: '(a)',
       target: { text: '≥ 0.4 × (a)', pass: cRps >= 0.4 * baseRps },
-      detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(c.serverCpu)}, load core ${pct(c.loadCpu)}, redis ${pct(c.redisCpu)}; ${perCpu(c)}`,
+      detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(c.serverCpu)}, load core ${pct(c.loadCpu)}, redis ${pct(redis.proc ? c.extraCpu.get(redis.proc.pid) : undefined)}, embedded database ${pct(api.dbPid === null ? undefined : c.extraCpu.get(api.dbPid))}; ${perCpu(c)}`,
     });
     const half = Math.max(100, Math.round(cRps / 2));
     const cOpen = await open(
@@ -633,7 +646,7 @@ async function benchRedis(
       half,
       raw(verifyReqs, api.port),
       'validVerify',
-      { yieldToRedis: true },
+      { yieldToRedis: true, extraPids: extra },
     );
     await api.proc.stop(30_000);
     const aOpen = await open(
@@ -655,7 +668,7 @@ async function benchRedis(
       lowerIsBetter: true,
       detail: `p50 ${cOpen.result.p50Ms.toFixed(3)} ms; failed ${cOpen.result.failed}`,
     });
-    const counts = await countRequestLogs(path.join(dataDir, 'pglite'), [
+    const counts = await countRequestLogs({ pgliteDir: path.join(dataDir, 'pglite') }, [
       { name: '(c) closed loop', from: c.from, to: c.to },
       { name: '(c) open loop', from: cOpen.from, to: cOpen.to },
     ]);

@@ -4,7 +4,7 @@
  * on any exception (callers use try/finally) and when this process exits or is interrupted.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -252,4 +252,37 @@ export async function withCpu<T>(pids: number[], fn: () => Promise<T>): Promise<
   const background =
     sysBefore !== null && sysAfter !== null ? Math.max(0, (sysAfter - sysBefore - mine) / wall) : null;
   return { result, cpu: { byPid, background } };
+}
+
+/** Child processes of `pid` (from /proc): the API's embedded database process, say. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Moves every thread of a running process to `core` (no-op without taskset). */
+export function pinPid(pid: number, core: number): boolean {
+  if (!canPin()) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

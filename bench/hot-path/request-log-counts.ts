@@ -4,7 +4,7 @@
  * verifications (must be 0: the benchmark measures the admitted path) and a check that no
  * log row was lost.
  */
-import { openOrm } from '../../apps/api/src/db/orm.js';
+import { type DatabaseConfig, openOrm } from '../../apps/api/src/db/orm.js';
 
 export interface Phase {
   name: string;
@@ -16,14 +16,17 @@ export interface PhaseCounts {
   name: string;
   /** Rows per `method` and `code`, e.g. `VERIFY VALID`, `POST VALID`, `GET RATE_LIMITED`. */
   byCode: Record<string, number>;
-  /** Rows of the metered key (VERIFY for /v1/keys/verify, GET for /v1/rate-limit) whose code is not VALID. */
+  /**
+   * Rows of the metered key (VERIFY for /v1/keys/verify, GET for /v1/rate-limit) whose code is
+   * not VALID. (A verify call writes one row, the verified key's; the caller's is counted per minute.)
+   */
   refused: number;
   /** Rows of the metered key. */
   metered: number;
 }
 
-export async function countRequestLogs(pgliteDir: string, phases: Phase[]): Promise<PhaseCounts[]> {
-  const orm = await openOrm({ pgliteDir });
+export async function countRequestLogs(database: DatabaseConfig, phases: Phase[]): Promise<PhaseCounts[]> {
+  const orm = await openOrm(database);
   try {
     const conn = orm.em.fork().getConnection();
     const out: PhaseCounts[] = [];

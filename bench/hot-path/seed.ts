@@ -11,7 +11,7 @@
  * (at 15,000 req/s over 1,000 organizations: 15/s and ≤ 900/min each), so every request is
  * admitted and the benchmark measures the full admitted path. Refusals are counted and must be 0.
  */
-import { migrate, type Orm, openOrm } from '../../apps/api/src/db/orm.js';
+import { type DatabaseConfig, migrate, type Orm, openOrm } from '../../apps/api/src/db/orm.js';
 import { ZCreateKeySchema } from '../../apps/api/src/modules/api-key/api-key.schemas.js';
 import { createKey } from '../../apps/api/src/modules/api-key/api-key.service.js';
 import { InProcessKeyChanges } from '../../apps/api/src/modules/api-key/key-changes.js';
@@ -61,9 +61,9 @@ async function seedOrg(orm: Orm, index: number, suffix: string): Promise<SeededO
   return { organizationId, spaceId, callerKey: caller.key, verifiedKey: verified.key };
 }
 
-/** Creates `count` organizations in the PGlite database at `pgliteDir` and closes it again. */
-export async function seedHotPath(pgliteDir: string, count: number): Promise<SeededOrg[]> {
-  const orm = await openOrm({ pgliteDir });
+/** Creates `count` organizations in the database (embedded at `pgliteDir`, or a server) and closes it again. */
+export async function seedHotPath(database: DatabaseConfig, count: number): Promise<SeededOrg[]> {
+  const orm = await openOrm(database);
   try {
     await migrate(orm);
     const suffix = Date.now().toString(36).slice(-5);

@@ -66,7 +66,9 @@ async function startAppServer(job: AppServerJob): Promise<{ proc: Managed; url: 
 
 /** CPU-seconds of the watched server processes per request, in µs. */
 function cpuPerRequestUs(m: Measured<{ requestsPerSecond: number }>): number {
-  const cores = (m.serverCpu ?? Number.NaN) + (m.redisCpu ?? 0);
+  let extra = 0;
+  for (const cpu of m.extraCpu.values()) extra += cpu;
+  const cores = (m.serverCpu ?? Number.NaN) + extra;
   return (cores / m.result.requestsPerSecond) * 1e6;
 }
 
@@ -85,7 +87,7 @@ export async function benchSdk(): Promise<SdkReport> {
   const running: Managed[] = [];
   try {
     log(`seeding ${ORGS} enterprise organizations (a keys:verify key and a consumer key each)…`);
-    const orgs = await seedHotPath(path.join(dataDir, 'pglite'), ORGS);
+    const orgs = await seedHotPath({ pgliteDir: path.join(dataDir, 'pglite') }, ORGS);
     const api = await startApi(dataDir, {});
     running.push(api.proc);
     const requests: AutocannonRequest[] = orgs.map((o, i) => ({
@@ -102,9 +104,9 @@ export async function benchSdk(): Promise<SdkReport> {
 
     const plain = await startAppServer(job('plain', await freePort()));
     running.push(plain.proc);
-    const bare = await closed('(g) Fastify route, no middleware', plain.proc, plain.url, requests, [
-      api.proc.pid,
-    ]);
+    // Keysmith's processes: the API and its embedded database.
+    const keysmithPids = api.dbPid === null ? [api.proc.pid] : [api.proc.pid, api.dbPid];
+    const bare = await closed('(g) Fastify route, no middleware', plain.proc, plain.url, requests, keysmithPids);
 
     const guarded = await startAppServer(job('protected', await freePort()));
     running.push(guarded.proc);
@@ -113,7 +115,7 @@ export async function benchSdk(): Promise<SdkReport> {
       guarded.proc,
       guarded.url,
       requests,
-      [api.proc.pid],
+      keysmithPids,
     );
     const refused = prot.result.non2xx + prot.result.errors;
 
