@@ -28,6 +28,17 @@ export { LoadFailedState, NoMatchesState } from './list-states';
 export { CursorFooter, type CursorPagesQuery, LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
 export { Person } from './person';
 export {
+  type CursorPage,
+  cursorPaging,
+  hiddenLabel,
+  type ListQuery,
+  QueryLoadFailed,
+  QueryTable,
+  type QueryTableColumn,
+  type QueryTableProps,
+  useCursorList,
+} from './query-table';
+export {
   SegmentedControl,
   type SegmentedControlOption,
   type SegmentedControlProps,

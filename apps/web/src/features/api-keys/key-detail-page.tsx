@@ -15,20 +15,14 @@ import {
 import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
+import { formatCount, formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
 import { KeyActions } from './key-actions';
-import {
-  categoryLabel,
-  formatCount,
-  formatInstant,
-  isInGrace,
-  keyDisplayName,
-  WINDOW_ORDER,
-} from './key-display';
+import { categoryLabel, isInGrace, keyDisplayName, WINDOW_ORDER } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   EnvironmentBadge,

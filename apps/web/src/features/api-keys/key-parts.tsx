@@ -1,16 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Avatar, Badge, Logo } from '../../components';
-import {
-  configuredQuotas,
-  ENVIRONMENT_LABEL,
-  formatCompactCount,
-  formatCount,
-  formatInstant,
-  formatRelative,
-  isInGrace,
-  STATUS_LABEL,
-  STATUS_TONE,
-} from './key-display';
+import { formatCompactCount, formatCount, formatInstant, formatRelative } from '../../lib/format';
+import { configuredQuotas, ENVIRONMENT_LABEL, isInGrace, STATUS_LABEL, STATUS_TONE } from './key-display';
 import type { KeyEnvironment, KeyRecord } from './key-types';
 
 /** Small pieces of a key's presentation, shared by the table, the detail page and the dialogs. */

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Alert, Button, copyToClipboard, Dialog } from '../../components';
 import { CheckIcon, CopyIcon } from '../../components/icons';
-import { formatInstant } from './key-display';
+import { formatInstant } from '../../lib/format';
 import { EnvironmentBadge } from './key-parts';
 import type { KeyRecord } from './key-types';
 

@@ -41,20 +41,13 @@ import {
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
+import { formatCount, formatDay, formatInstant } from '../../lib/format';
 import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
-import {
-  CATEGORY_LABEL,
-  categoryLabel,
-  formatCount,
-  formatDay,
-  formatInstant,
-  keyDisplayName,
-  STATUS_LABEL,
-} from './key-display';
+import { CATEGORY_LABEL, categoryLabel, keyDisplayName, STATUS_LABEL } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   clearFilters,

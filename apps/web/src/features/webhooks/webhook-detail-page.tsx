@@ -37,10 +37,10 @@ import {
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
+import { formatInstant } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { SegmentedField } from '../api-keys/form-controls';
-import { formatInstant } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';

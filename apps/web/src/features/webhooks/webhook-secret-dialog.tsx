@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Alert, Button, copyToClipboard, Dialog } from '../../components';
 import { CheckIcon, CopyIcon } from '../../components/icons';
-import { formatInstant } from '../api-keys/key-display';
+import { formatInstant } from '../../lib/format';
 import type { IssuedSecret } from './webhook-form-dialog';
 
 /**

@@ -18,9 +18,9 @@ import {
 } from '../../components';
 import { ChevronRightIcon, CompassIcon, PlusIcon, WebhookIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
+import { formatDay, formatInstant } from '../../lib/format';
 import { Link, matchPath, navigate, useLocation } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
-import { formatDay, formatInstant } from '../api-keys/key-display';
 import { seesOrganizationMonitoring } from '../organization/monitoring-access';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
