@@ -13,6 +13,16 @@ import { type AppRouter, appRouter } from './trpc/root.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/**
+ * Vite names everything under `assets/` by a hash of its content, so a cached copy can never be
+ * stale: a year, immutable. `index.html` (and anything else unhashed) names those files, so the
+ * browser revalidates it on every visit and a deploy is picked up at once.
+ */
+export function spaCacheControl(webDist: string, filePath: string): string {
+  const relative = path.relative(webDist, filePath).split(path.sep).join('/');
+  return relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** Builds the HTTP server: tRPC at /trpc, /healthz, and the built SPA at / (with history fallback). */
 export async function buildServer(app: AppServices): Promise<FastifyInstance> {
   const server = Fastify({
@@ -62,7 +72,16 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
 
   const webDist = path.resolve(app.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
   if (existsSync(path.join(webDist, 'index.html'))) {
-    await server.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    await server.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes `.br` and `.gz` beside each text asset (apps/web/precompress.ts):
+      // served by Accept-Encoding, with `Vary: Accept-Encoding`, and no compression per request.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => reply.header('cache-control', spaCacheControl(webDist, filePath)),
+    });
     server.setNotFoundHandler((request, reply) => {
       const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
       if (isPage && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');

@@ -20,7 +20,7 @@ import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
-import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
+import { KeyRequestLogs, KeyUsage, usePrefetchKeyUsage } from '../usage/key-usage';
 import { KeyActions } from './key-actions';
 import { categoryLabel, isInGrace, keyDisplayName, WINDOW_ORDER } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
@@ -46,6 +46,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
   const listPath = organizationPath(organization.slug, 'keys');
   const query = useQuery(trpc.key.byId.queryOptions({ orgId, keyId }));
   const spaces = useSpaces(orgId);
+  usePrefetchKeyUsage(orgId, keyId);
   const now = useNow();
   const toast = useToast();
   const { storeRecord, refreshAll } = useKeyCacheUpdates(orgId);

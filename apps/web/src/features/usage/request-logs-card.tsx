@@ -40,7 +40,8 @@ import {
 import { initialLogFilters, isLogFiltered, type LogFilterState, logQueryFilters } from './log-filters';
 import type { RequestLog } from './usage-types';
 
-const PAGE_SIZE = 25;
+/** Rows per page (the key page prefetches the first page with this size). */
+export const LOG_PAGE_SIZE = 25;
 const TEXT_DEBOUNCE_MS = 350;
 const PRESETS: readonly TimeRangePreset[] = ['1h', '24h', '7d', '30d', 'all', 'custom'];
 
@@ -89,7 +90,7 @@ export function RequestLogsCard({
 
   const { query: logs, rows } = useCursorList({
     ...trpc.log.list.infiniteQueryOptions(
-      { orgId, ...target, ...(queryFilters ?? {}), limit: PAGE_SIZE },
+      { orgId, ...target, ...(queryFilters ?? {}), limit: LOG_PAGE_SIZE },
       cursorPaging,
     ),
     enabled: queryFilters !== null,

@@ -14,9 +14,12 @@ const RANGES: ReadonlyArray<{ value: UsageRange; label: string }> = [
   { value: '30d', label: '30 d' },
 ];
 
+/** The range the chart opens with (prefetched with the key's page). */
+export const DEFAULT_CHART_RANGE: UsageRange = '24h';
+
 /** Requests of one key over time: admitted vs refused, hourly (24 h, 7 d) or daily (30 d). */
 export function RequestsChartCard({ orgId, keyId }: { orgId: string; keyId: string }): ReactNode {
-  const [range, setRange] = useState<UsageRange>('24h');
+  const [range, setRange] = useState<UsageRange>(DEFAULT_CHART_RANGE);
   const series = useQuery({
     ...trpc.usage.keySeries.queryOptions({ orgId, keyId, range }),
     placeholderData: keepPreviousData,
