@@ -1,13 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { preloadSectionOf } from './features/shell/navigation';
+import { preloadRoute } from './features/shell/route-preload';
 import './styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">');
 
-preloadSectionOf(window.location.pathname);
+preloadRoute(window.location.pathname, window.location.search);
 
 createRoot(container).render(
   <StrictMode>

@@ -1,12 +1,11 @@
 import type { Plan } from '@keysmith/domain';
-import { usePrefetchInfiniteQuery, usePrefetchQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
-import { cursorPaging } from '../../components';
 import { trpc } from '../../lib/trpc';
 import type { KeyRecord } from '../api-keys/key-types';
 import { QuotaCard } from './quota-card';
-import { LOG_PAGE_SIZE, RequestLogsCard } from './request-logs-card';
-import { DEFAULT_CHART_RANGE, RequestsChartCard } from './requests-chart-card';
+import { RequestLogsCard } from './request-logs-card';
+import { RequestsChartCard } from './requests-chart-card';
 import './usage.css';
 
 /**
@@ -37,19 +36,6 @@ export function KeyUsage({
       <QuotaCard orgId={orgId} record={record} plan={plan} now={now} />
       <RequestsChartCard orgId={orgId} keyId={record.id} />
     </>
-  );
-}
-
-/**
- * Starts the usage, chart and log queries of a key's page together with the key itself, so
- * they travel in the same batched request instead of a second round trip after the key arrives.
- * The inputs are exactly those the cards ask for first, so the cards find them in the cache.
- */
-export function usePrefetchKeyUsage(orgId: string, keyId: string): void {
-  usePrefetchQuery(trpc.usage.key.queryOptions({ orgId, keyId }));
-  usePrefetchQuery(trpc.usage.keySeries.queryOptions({ orgId, keyId, range: DEFAULT_CHART_RANGE }));
-  usePrefetchInfiniteQuery(
-    trpc.log.list.infiniteQueryOptions({ orgId, keyId, limit: LOG_PAGE_SIZE }, cursorPaging),
   );
 }
 

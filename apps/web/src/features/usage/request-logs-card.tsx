@@ -28,6 +28,7 @@ import { trpc, trpcClient } from '../../lib/trpc';
 import { useCsvExport } from '../../lib/use-csv-export';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { organizationPath } from '../organization/organization-preference';
+import { LOG_PAGE_SIZE } from './key-usage-queries';
 import {
   formatDuration,
   LOG_CODE_LABEL,
@@ -40,8 +41,6 @@ import {
 import { initialLogFilters, isLogFiltered, type LogFilterState, logQueryFilters } from './log-filters';
 import type { RequestLog } from './usage-types';
 
-/** Rows per page (the key page prefetches the first page with this size). */
-export const LOG_PAGE_SIZE = 25;
 const TEXT_DEBOUNCE_MS = 350;
 const PRESETS: readonly TimeRangePreset[] = ['1h', '24h', '7d', '30d', 'all', 'custom'];
 

@@ -5,6 +5,7 @@ import { classNames } from '../../lib/class-names';
 import { formatCount } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { LoadError } from '../organization/load-error';
+import { DEFAULT_CHART_RANGE } from './key-usage-queries';
 import { UsageChart } from './usage-chart';
 import type { UsageRange } from './usage-types';
 
@@ -13,9 +14,6 @@ const RANGES: ReadonlyArray<{ value: UsageRange; label: string }> = [
   { value: '7d', label: '7 d' },
   { value: '30d', label: '30 d' },
 ];
-
-/** The range the chart opens with (prefetched with the key's page). */
-export const DEFAULT_CHART_RANGE: UsageRange = '24h';
 
 /** Requests of one key over time: admitted vs refused, hourly (24 h, 7 d) or daily (30 d). */
 export function RequestsChartCard({ orgId, keyId }: { orgId: string; keyId: string }): ReactNode {
