@@ -28,7 +28,7 @@ const EMAIL = 'bench-owner@example.test';
 const PASSWORD = 'correct horse battery staple';
 const KEY_PATTERN = /\b[a-z][a-z0-9]{1,7}_(?:live|test)_[A-Za-z0-9]{16}\.[A-Za-z0-9]{38}\b/;
 
-function build(): void {
+export function build(): void {
   if (existsSync(path.join(REPO_ROOT, 'apps/api/dist/main.js')) && process.env.BENCH_REBUILD !== '1') {
     if (existsSync(path.join(REPO_ROOT, 'apps/web/dist/index.html'))) return;
   }
@@ -57,13 +57,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Served {
+export interface Served {
   url: string;
   rootKey: string;
   stop: () => Promise<void>;
 }
 
-async function serve(): Promise<Served> {
+/** Serves the built product as `./run start` does, on a free port with a fresh data directory, bootstrapped. */
+export async function serve(): Promise<Served> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'keysmith-first-visit-'));
@@ -111,7 +112,8 @@ async function serve(): Promise<Served> {
   return { url, rootKey, stop };
 }
 
-async function v1(served: Served, route: string, body: unknown): Promise<Record<string, unknown>> {
+/** A `/v1` POST with the root key. */
+export async function v1(served: Served, route: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${served.url}/v1${route}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${served.rootKey}`, 'content-type': 'application/json' },

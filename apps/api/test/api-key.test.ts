@@ -390,6 +390,45 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(immediate.record.status).toBe('active');
   });
 
+  it('keeps the name when rolling: no id appended, still unique among keys not rolled', async () => {
+    const { fx, c } = await ownerCaller();
+    const first = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Ledger sync' });
+    const second = await c.key.roll({ orgId: fx.orgId, keyId: first.record.id, gracePeriodSeconds: 3600 });
+    const third = await c.key.roll({ orgId: fx.orgId, keyId: second.record.id, gracePeriodSeconds: 3600 });
+    for (const id of [first.record.id, second.record.id, third.record.id]) {
+      expect((await c.key.byId({ orgId: fx.orgId, keyId: id })).name).toBe('Ledger sync');
+    }
+    const listed = await c.key.list({ orgId: fx.orgId, search: 'ledger' });
+    expect(listed.data.map((k) => k.name)).toEqual(['Ledger sync', 'Ledger sync', 'Ledger sync']);
+    // A rolled key may be edited without its name clashing with its replacement's ...
+    await expect(
+      c.key.update({ orgId: fx.orgId, keyId: first.record.id, patch: { description: 'Old one' } }),
+    ).resolves.toMatchObject({ name: 'Ledger sync', description: 'Old one' });
+    // ... but the name is still taken by the key in use, case-insensitively.
+    await expect(
+      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'LEDGER SYNC' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('names the key that created a key as its owner', async () => {
+    const { fx, c } = await ownerCaller();
+    const bot = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Deploy bot' });
+    const made = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Made by the bot' });
+    // As `/v1/api-keys` records a key-created key: no owner user, the creating key's id.
+    await app.db.orm.em
+      .fork()
+      .nativeUpdate(ApiKey, { id: made.record.id }, { ownerUser: null, ownerKeyId: bot.record.id });
+    const fresh = await app.caller(fx.owner.cookie);
+    expect(await fresh.key.byId({ orgId: fx.orgId, keyId: made.record.id })).toMatchObject({
+      owner: null,
+      ownerKeyId: bot.record.id,
+      ownerKeyName: 'Deploy bot',
+    });
+    const listed = await fresh.key.list({ orgId: fx.orgId, search: 'made by' });
+    expect(listed.data[0]?.ownerKeyName).toBe('Deploy bot');
+    expect((await fresh.key.byId({ orgId: fx.orgId, keyId: bot.record.id })).ownerKeyName).toBeNull();
+  });
+
   it('revokes a rolled key when its grace ends, also after a restart, exactly once', async () => {
     const { fx, c } = await ownerCaller();
     const { record } = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Grace' });

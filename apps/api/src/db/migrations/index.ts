@@ -5,6 +5,7 @@ import { Migration20261122083703_notifications } from './Migration20261122083703
 import { Migration20261122084141_request_log_retention } from './Migration20261122084141_request_log_retention.js';
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
+import { Migration20261205214500_rolled_keys_keep_names } from './Migration20261205214500_rolled_keys_keep_names.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -19,4 +20,8 @@ export const migrationsList = [
     class: Migration20261122084220_webhook_secret_rotation,
   },
   { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index },
+  {
+    name: 'Migration20261205214500_rolled_keys_keep_names',
+    class: Migration20261205214500_rolled_keys_keep_names,
+  },
 ];

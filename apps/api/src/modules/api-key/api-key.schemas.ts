@@ -124,6 +124,8 @@ export const ZApiKeySchema = z.object({
   }),
   owner: ZPersonSchema.nullable(),
   ownerKeyId: z.string().nullable(),
+  /** The name of the key that created this one through `/v1` (null when a person did). */
+  ownerKeyName: z.string().nullable(),
   category: z.string(),
   environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.string()),

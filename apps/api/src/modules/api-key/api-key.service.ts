@@ -81,7 +81,13 @@ function iso(date: Date | null | undefined): string | null {
 export type TWindowUsage = TApiKeyDto['usage'];
 const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
 
-export function toKeyDto(key: ApiKey, used: boolean, now: Date, usage: TWindowUsage = NO_USAGE): TApiKeyDto {
+export function toKeyDto(
+  key: ApiKey,
+  used: boolean,
+  now: Date,
+  usage: TWindowUsage = NO_USAGE,
+  ownerKeyName: string | null = null,
+): TApiKeyDto {
   const space = key.space;
   const owner = key.ownerUser ?? null;
   return {
@@ -105,6 +111,7 @@ export function toKeyDto(key: ApiKey, used: boolean, now: Date, usage: TWindowUs
         }
       : null,
     ownerKeyId: key.ownerKeyId ?? null,
+    ownerKeyName,
     category: key.category,
     environment: key.environment,
     scopes: key.scopes,
@@ -362,7 +369,8 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   });
   await flushOrConflict(ctx.em);
   await ctx.em.populate(key, ['space', 'ownerUser']);
-  return { key: generated.key, record: toKeyDto(key, false, now) };
+  const owners = await ownerKeyNames(ctx.em, org.id, [key]);
+  return { key: generated.key, record: toKeyDto(key, false, now, NO_USAGE, ownerKeyNameOf(owners, key)) };
 }
 
 /** One page of the tenant's keys the principal may see, newest first unless asked otherwise. */
@@ -428,12 +436,38 @@ export async function listKeys(
     rows.map((k) => k.id),
     now,
   );
+  const owners = await ownerKeyNames(ctx.em, ctx.organizationId, rows);
   return {
-    data: rows.map((k) => toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now, usage.get(k.id))),
+    data: rows.map((k) =>
+      toKeyDto(k, k.lastUsedAt != null || used.has(k.id), now, usage.get(k.id), ownerKeyNameOf(owners, k)),
+    ),
     page: input.page,
     perPage: input.perPage,
     total,
   };
+}
+
+/**
+ * The names of the keys that created `keys` (keys made through `/v1` by another key), read in
+ * one query within the tenant, so the admin says "Deploy bot" rather than "API key".
+ */
+async function ownerKeyNames(
+  em: Em,
+  organizationId: string,
+  keys: readonly ApiKey[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(keys.map((k) => k.ownerKeyId).filter((id): id is string => Boolean(id)))];
+  if (ids.length === 0) return new Map();
+  const owners = await em.find(
+    ApiKey,
+    { id: { $in: ids }, organization: organizationId },
+    { fields: ['id', 'name'] },
+  );
+  return new Map(owners.map((k) => [k.id, k.name]));
+}
+
+function ownerKeyNameOf(names: Map<string, string>, key: ApiKey): string | null {
+  return key.ownerKeyId ? (names.get(key.ownerKeyId) ?? null) : null;
 }
 
 export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
@@ -441,7 +475,8 @@ export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TAp
   const now = ctx.now ?? new Date();
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
   const usage = await windowUsage(ctx.em, [key.id], now);
-  return toKeyDto(key, used, now, usage.get(key.id));
+  const owners = await ownerKeyNames(ctx.em, ctx.organizationId, [key]);
+  return toKeyDto(key, used, now, usage.get(key.id), ownerKeyNameOf(owners, key));
 }
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
@@ -624,8 +659,6 @@ export async function rollKey(
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   assertPlanIncludesKeys(org);
   const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });
-  // The key id keeps the retired name unique however often a name is rolled.
-  const rolledName = `${old.name.slice(0, 96)} (rolled, ${old.id})`;
   const replacementId = await ctx.em.transactional(async (tx) => {
     // Row lock: two concurrent rolls of one key cannot both issue a replacement.
     const locked = await tx.findOneOrFail(
@@ -635,13 +668,13 @@ export async function rollKey(
     );
     if (locked.rolledToId) throw new AppError('PRECONDITION_FAILED', 'This key was already rolled');
     const before = auditView(locked);
-    // The old key releases its name (flushed first) so the replacement can take it.
+    // The old key keeps its name: names are unique among keys not rolled (flushed first, so
+    // the replacement can take the name the old key no longer holds in the unique index).
     const name = locked.name;
-    locked.name = rolledName;
-    locked.nameNormalized = rolledName.toLowerCase();
     locked.graceEndsAt = new Date(now.getTime() + graceSeconds * 1000);
     if (graceSeconds === 0) locked.revokedAt = now;
     locked.version += 1;
+    locked.rolledToId = generated.keyId;
     await tx.flush();
     const replacement = tx.create(ApiKey, {
       id: generated.keyId,
@@ -693,8 +726,15 @@ export async function rollKey(
     return replacement.id;
   });
   ctx.changes.publish(ctx.organizationId, old.id);
-  const replacement = await ctx.em
-    .fork()
-    .findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
-  return { key: generated.key, record: toKeyDto(replacement, false, now) };
+  const em = ctx.em.fork();
+  const replacement = await em.findOneOrFail(
+    ApiKey,
+    { id: replacementId },
+    { populate: ['space', 'ownerUser'] },
+  );
+  const owners = await ownerKeyNames(em, ctx.organizationId, [replacement]);
+  return {
+    key: generated.key,
+    record: toKeyDto(replacement, false, now, NO_USAGE, ownerKeyNameOf(owners, replacement)),
+  };
 }
