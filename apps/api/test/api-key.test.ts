@@ -253,6 +253,38 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     }
   });
 
+  it('filters keys expiring within N days, and lists the categories in use', async () => {
+    const { fx, c } = await ownerCaller();
+    const other = await addSpace(app, fx.orgId, 'Partners');
+    const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+    const mk = (name: string, extra: Record<string, unknown>) =>
+      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name, ...extra }).then((k) => k.record.id);
+    await mk('soon', { expiresAt: inDays(10), category: 'partner-integrations' });
+    await mk('edge', { expiresAt: inDays(29.9) });
+    await mk('later', { expiresAt: inDays(45), category: 'staging' });
+    await mk('never', {});
+    const revoked = await mk('revoked soon', { expiresAt: inDays(5) });
+    await c.key.revoke({ orgId: fx.orgId, keyId: revoked });
+    await c.key.create({ orgId: fx.orgId, spaceId: other, name: 'hidden', category: 'secret-project' });
+
+    const expiring = await c.key.list({ orgId: fx.orgId, expiresWithinDays: 30 });
+    expect(expiring.data.map((k) => k.name).sort()).toEqual(['edge', 'soon']);
+    await expect(c.key.list({ orgId: fx.orgId, expiresWithinDays: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+
+    expect((await c.key.categories({ orgId: fx.orgId })).categories).toEqual([
+      'partner-integrations',
+      'production',
+      'secret-project',
+      'staging',
+    ]);
+    // A member with a role in the first space only sees that space's categories.
+    const dev = await addMember(app, fx.orgId, 'member', { spaceId: fx.spaceId, role: 'viewer' });
+    const devCaller = await app.caller(dev.cookie);
+    expect((await devCaller.key.categories({ orgId: fx.orgId })).categories).not.toContain('secret-project');
+  });
+
   it('updates §2.2 fields and audits before/after', async () => {
     const { fx, c } = await ownerCaller();
     const { record } = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Before' });

@@ -103,6 +103,7 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   // Keys: the case's key K lives in space S and was created by the org owner.
   'key.list':                      row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
   'key.byId':                      row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'key.categories':                row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
   'key.create':                    row('UNA ok    ok    ok   ok   FOR  NF     NF       NF'),
   'key.update':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.deactivate':                row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
@@ -217,6 +218,7 @@ const INPUTS: Record<string, TInputBuilder> = {
   'space.members.remove': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, userId: w.users.target.id }),
   'key.list': (w) => ({ orgId: w.orgId }),
   'key.byId': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
+  'key.categories': (w) => ({ orgId: w.orgId }),
   'key.create': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, name: 'Matrix key' }),
   'key.update': (w) => ({ orgId: w.orgId, keyId: w.keyId, patch: { description: 'edited' } }),
   'key.deactivate': (w) => ({ orgId: w.orgId, keyId: w.keyId }),

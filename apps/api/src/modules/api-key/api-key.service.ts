@@ -31,6 +31,7 @@ import type {
   TApiKeyDto,
   TCreatedKey,
   TCreateKey,
+  TKeyCategories,
   TKeyStatus,
   TListKeys,
   TUpdateKey,
@@ -410,6 +411,10 @@ export async function listKeys(
     case undefined:
       break;
   }
+  if (input.expiresWithinDays !== undefined) {
+    const until = new Date(now.getTime() + input.expiresWithinDays * 86_400_000);
+    conditions.push(notRevoked, { expiresAt: { $gt: now, $lte: until } });
+  }
   const asc = input.order === 'asc';
   const direction = asc ? QueryOrder.ASC : QueryOrder.DESC;
   // Never-used keys sort after used ones when newest-first, before them when oldest-first.
@@ -468,6 +473,22 @@ async function ownerKeyNames(
 
 function ownerKeyNameOf(names: Map<string, string>, key: ApiKey): string | null {
   return key.ownerKeyId ? (names.get(key.ownerKeyId) ?? null) : null;
+}
+
+/**
+ * The categories used by the keys the principal may read (built-in and custom), sorted, so
+ * the keys table can offer every one of them as a filter.
+ */
+export async function listKeyCategories(ctx: KeyServiceContext): Promise<TKeyCategories> {
+  const spaces = readableSpaces(ctx.principal);
+  const inSpaces = spaces === 'all' ? '' : ' and space_id = any(?::text[])';
+  const rows: { category: string }[] = await ctx.em
+    .getConnection()
+    .execute(
+      `select distinct category from api_keys where organization_id = ?${inSpaces} order by category limit 500`,
+      spaces === 'all' ? [ctx.organizationId] : [ctx.organizationId, pgTextArray(spaces)],
+    );
+  return { categories: rows.map((row) => row.category) };
 }
 
 export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
