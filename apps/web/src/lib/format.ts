@@ -22,6 +22,17 @@ export function formatDay(iso: string): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
 }
 
+/** "Nov 22" this year, "Nov 22, 2025" before: a short date for narrow table columns. */
+export function formatShortDay(iso: string, now: number): string {
+  const date = new Date(iso);
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(undefined, {
+    month: 'short',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  }).format(date);
+}
+
 /** "Nov 22, 2026, 14:05:09 UTC": the exact instant, for hovers and the detail page. */
 export function formatInstant(iso: string): string {
   return new Intl.DateTimeFormat(undefined, {

@@ -41,16 +41,18 @@ import {
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
-import { formatCount, formatDay, formatInstant } from '../../lib/format';
+import { formatCount, formatInstant, formatShortDay } from '../../lib/format';
 import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
-import { CATEGORY_LABEL, categoryLabel, keyDisplayName, STATUS_LABEL } from './key-display';
+import { KeyActions } from './key-actions';
+import { categoryLabel, keyDisplayName, STATUS_LABEL } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   clearFilters,
+  EXPIRING_DAYS,
   isFiltered,
   type KeyListState,
   listInput,
@@ -66,23 +68,25 @@ import {
   OwnerLabel,
   QuotaCell,
   RelativeTime,
-  RolledBadge,
+  RolledNote,
   SpaceLabel,
   StatusBadge,
   useNow,
 } from './key-parts';
 import { KEY_SEARCH_ATTRIBUTE } from './key-paste';
-import { canCreateIn } from './key-permissions';
+import { canCreateIn, canManageKey } from './key-permissions';
 import { type IssuedKey, KeyRevealDialog } from './key-reveal-dialog';
 import type { KeyRecord, KeySort, KeyStatus } from './key-types';
 import { UpgradePrompt } from './upgrade-prompt';
-import { useKeyCacheUpdates, useSpaces } from './use-key-data';
+import { spaceRoleOf, useKeyCacheUpdates, useSpaces } from './use-key-data';
 
 const SEARCH_DEBOUNCE_MS = 200;
+/** The status select's extra choice: keys that still work and expire soon. */
+const EXPIRING = 'expiring';
 
 /** The keys table: search, filters, sort and pagination in the URL; the create dialog and one-time reveal. */
 export function KeysListPage(): ReactNode {
-  const { organization } = useCurrentOrganization();
+  const { organization, user } = useCurrentOrganization();
   const orgId = organization.id;
   const { pathname } = useLocation();
   const params = useSearchParams();
@@ -95,6 +99,8 @@ export function KeysListPage(): ReactNode {
   const [issued, setIssued] = useState<IssuedKey | null>(null);
 
   const spaces = useSpaces(orgId);
+  // Custom categories in use, so the filter offers them too (built-ins are always listed).
+  const categories = useQuery({ ...trpc.key.categories.queryOptions({ orgId }), staleTime: 60_000 });
   const list = useQuery({
     ...trpc.key.list.queryOptions({ orgId, ...listInput(state) }),
     placeholderData: keepPreviousData,
@@ -150,10 +156,9 @@ export function KeysListPage(): ReactNode {
 
   const categoryOptions = [
     { value: '', label: 'All categories' },
-    ...BUILTIN_CATEGORIES.map((category) => ({ value: category, label: CATEGORY_LABEL[category] })),
-    ...(state.category && !(BUILTIN_CATEGORIES as readonly string[]).includes(state.category)
-      ? [{ value: state.category, label: state.category }]
-      : []),
+    ...[...new Set([...BUILTIN_CATEGORIES, ...(categories.data?.categories ?? []), state.category ?? ''])]
+      .filter(Boolean)
+      .map((category) => ({ value: category, label: categoryLabel(category) })),
   ];
 
   return (
@@ -263,16 +268,23 @@ export function KeysListPage(): ReactNode {
               <Select
                 label="Status"
                 hideLabel
-                value={state.status ?? ''}
-                onChange={(event) =>
-                  update({ ...state, status: (event.target.value || null) as KeyStatus | null, page: 1 })
-                }
+                value={state.expiring ? EXPIRING : (state.status ?? '')}
+                onChange={(event) => {
+                  const value = event.target.value;
+                  update({
+                    ...state,
+                    status: value === EXPIRING ? null : ((value || null) as KeyStatus | null),
+                    expiring: value === EXPIRING ? true : undefined,
+                    page: 1,
+                  });
+                }}
                 options={[
                   { value: '', label: 'Any status' },
                   ...(Object.keys(STATUS_LABEL) as KeyStatus[]).map((status) => ({
                     value: status,
                     label: STATUS_LABEL[status],
                   })),
+                  { value: EXPIRING, label: `Expiring within ${EXPIRING_DAYS} days` },
                 ]}
                 fieldClassName="toolbar-select"
               />
@@ -310,20 +322,34 @@ export function KeysListPage(): ReactNode {
                 <TableHead>
                   <TableRow>
                     <TableHeaderCell className="col-name">Name</TableHeaderCell>
-                    <TableHeaderCell className="col-space">Space</TableHeaderCell>
-                    <TableHeaderCell className="col-owner">Owner</TableHeaderCell>
+                    <TableHeaderCell className="col-space">Space and owner</TableHeaderCell>
                     <TableHeaderCell className="col-category">Category</TableHeaderCell>
-                    <TableHeaderCell className="col-env">Env</TableHeaderCell>
                     <TableHeaderCell className="col-status">Status</TableHeaderCell>
                     <SortHeader label="Created" sort="created" state={state} onSort={sortBy} />
+                    <TableHeaderCell className="col-date col-expires">Expires</TableHeaderCell>
                     <SortHeader label="Last used" sort="lastUsed" state={state} onSort={sortBy} />
                     <TableHeaderCell className="col-quota">Quota</TableHeaderCell>
+                    <TableHeaderCell className="col-actions">
+                      <span className="sr-only">Actions</span>
+                    </TableHeaderCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
                   {data
                     ? data.data.map((record) => (
-                        <KeyRow key={record.id} record={record} now={now} orgSlug={organization.slug} />
+                        <KeyRow
+                          key={record.id}
+                          record={record}
+                          now={now}
+                          orgId={orgId}
+                          orgSlug={organization.slug}
+                          canManage={canManageKey(
+                            organization.role,
+                            spaceRoleOf(spaces.data, record.space.id) ?? null,
+                            record,
+                            user.id,
+                          )}
+                        />
                       ))
                     : Array.from({ length: 6 }, (_, i) => <SkeletonRow key={i} index={i} />)}
                 </TableBody>
@@ -395,13 +421,25 @@ function SortHeader({
   );
 }
 
-function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgSlug: string }): ReactNode {
+function KeyRow({
+  record,
+  now,
+  orgId,
+  orgSlug,
+  canManage,
+}: {
+  record: KeyRecord;
+  now: number;
+  orgId: string;
+  orgSlug: string;
+  canManage: boolean;
+}): ReactNode {
   const to = organizationPath(orgSlug, `keys/${record.id}`);
   const name = keyDisplayName(record);
   const open = (event: MouseEvent<HTMLTableRowElement>) => {
     const target = event.target;
-    // Links, buttons and selected text keep their own behaviour.
-    if (target instanceof Element && target.closest('a, button')) return;
+    // Links, buttons, menus and selected text keep their own behaviour.
+    if (target instanceof Element && target.closest('a, button, [role="menu"], [role="dialog"]')) return;
     if (window.getSelection()?.toString()) return;
     if (event.metaKey || event.ctrlKey) {
       window.open(to, '_blank', 'noopener');
@@ -409,43 +447,56 @@ function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgS
     }
     navigate(to);
   };
+  const category = categoryLabel(record.category);
   return (
     <TableRow interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
       <TableCell className="col-name">
         <span className="key-name">
           <span className="key-name__line">
-            <Link to={to} className="key-name__link" title={record.description || name}>
+            <Link
+              to={to}
+              className="key-name__link"
+              title={record.description ? `${name}: ${record.description}` : name}
+            >
               {name}
             </Link>
-            <RolledBadge record={record} now={now} />
           </span>
-          <span className="inline-copy inline-copy--hover">
+          <span className="key-name__meta">
             <code className="key-preview">{record.preview}</code>
-            <CopyButton value={record.preview} label={`Copy masked preview of ${name}`} />
+            <EnvironmentBadge environment={record.environment} />
           </span>
         </span>
       </TableCell>
       <TableCell className="col-space">
-        <SpaceLabel space={record.space} />
+        <span className="key-space" title={`${record.space.name}, owned by ${ownerName(record)}`}>
+          <SpaceLabel space={record.space} />
+          <span className="key-space__owner">
+            <OwnerLabel record={record} />
+          </span>
+        </span>
       </TableCell>
-      <TableCell className="col-owner">
-        <OwnerLabel record={record} />
-      </TableCell>
-      <TableCell className="col-category">{categoryLabel(record.category)}</TableCell>
-      <TableCell className="col-env">
-        <EnvironmentBadge environment={record.environment} />
+      <TableCell className="col-category">
+        <span className="cell-text" title={category}>
+          {category}
+        </span>
       </TableCell>
       <TableCell className="col-status">
-        <StatusBadge status={record.status} />
+        <span className="key-status">
+          <StatusBadge status={record.status} />
+          <RolledNote record={record} now={now} orgSlug={orgSlug} />
+        </span>
       </TableCell>
-      <TableCell className="col-date">
+      <TableCell className="col-date col-created">
         <time dateTime={record.createdAt} title={formatInstant(record.createdAt)}>
-          {formatDay(record.createdAt)}
+          {formatShortDay(record.createdAt, now)}
         </time>
       </TableCell>
-      <TableCell className="col-date">
+      <TableCell className="col-date col-expires">
+        <ExpiryCell record={record} now={now} />
+      </TableCell>
+      <TableCell className="col-date col-last-used">
         {record.lastUsedAt ? (
-          <RelativeTime iso={record.lastUsedAt} now={now} />
+          <RelativeTime iso={record.lastUsedAt} now={now} past />
         ) : (
           <span className="text-faint">Never</span>
         )}
@@ -453,7 +504,26 @@ function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgS
       <TableCell className="col-quota">
         <QuotaCell quotas={record.quotas} usage={record.usage} />
       </TableCell>
+      <TableCell className="col-actions">
+        <KeyActions orgId={orgId} orgSlug={orgSlug} record={record} canManage={canManage} />
+      </TableCell>
     </TableRow>
+  );
+}
+
+function ownerName(record: KeyRecord): string {
+  return record.owner?.displayName ?? record.ownerKeyName ?? record.ownerKeyId ?? 'nobody';
+}
+
+/** "in 12 days" (amber within the 30-day notice), "Expired", or "Never". */
+function ExpiryCell({ record, now }: { record: KeyRecord; now: number }): ReactNode {
+  if (!record.expiresAt) return <span className="text-faint">Never</span>;
+  const left = Date.parse(record.expiresAt) - now;
+  const soon = left > 0 && left <= EXPIRING_DAYS * 86_400_000 && record.status !== 'revoked';
+  return (
+    <span className={classNames(soon && 'expiry--soon', left <= 0 && 'text-faint')}>
+      <RelativeTime iso={record.expiresAt} now={now} />
+    </span>
   );
 }
 
@@ -465,40 +535,21 @@ function SkeletonRow({ index }: { index: number }): ReactNode {
     <tr className="skeleton-row">
       <td className="col-name">
         <span className="stack stack--xs">
-          <Skeleton width={`${w + 20}%`} height={12} />
-          <Skeleton width={130} height={10} />
+          <Skeleton width={w + 60} height={12} />
+          <Skeleton width={150} height={10} />
         </span>
       </td>
       <td className="col-space">
-        <span className="inline-person">
-          <Skeleton width={20} height={20} radius={5} />
-          <Skeleton width={w} height={12} />
+        <span className="stack stack--xs">
+          <Skeleton width={w + 30} height={12} />
+          <Skeleton width={w + 10} height={10} />
         </span>
       </td>
-      <td className="col-owner">
-        <span className="inline-person">
-          <Skeleton width={20} height={20} radius={999} />
-          <Skeleton width={w + 20} height={12} />
-        </span>
-      </td>
-      <td>
-        <Skeleton width={64} height={12} />
-      </td>
-      <td>
-        <Skeleton width={36} height={18} radius={999} />
-      </td>
-      <td>
-        <Skeleton width={56} height={18} radius={999} />
-      </td>
-      <td>
-        <Skeleton width={70} height={12} />
-      </td>
-      <td>
-        <Skeleton width={60} height={12} />
-      </td>
-      <td>
-        <Skeleton width={90} height={12} />
-      </td>
+      {[64, 56, 70, 60, 60, 90, 16].map((width, i) => (
+        <td key={i}>
+          <Skeleton width={width} height={12} />
+        </td>
+      ))}
     </tr>
   );
 }
