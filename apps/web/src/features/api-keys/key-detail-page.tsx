@@ -16,7 +16,7 @@ import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../compo
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { formatCount, formatInstant } from '../../lib/format';
-import { Link } from '../../lib/router';
+import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
@@ -29,7 +29,7 @@ import {
   EnvironmentBadge,
   OwnerLabel,
   RelativeTime,
-  RolledBadge,
+  RolledNote,
   SpaceLabel,
   StatusBadge,
   useNow,
@@ -130,7 +130,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
             <h2 className="key-header__title">{name}</h2>
             <StatusBadge status={record.status} />
             <EnvironmentBadge environment={record.environment} />
-            <RolledBadge record={record} now={now} />
+            <RolledNote record={record} now={now} orgSlug={organization.slug} />
           </div>
           <div className="key-header__meta">
             <span className="key-header__preview">
@@ -197,7 +197,15 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
           setIssued(rolled);
         }}
       />
-      <KeyRevealDialog issued={issued} onClose={() => setIssued(null)} />
+      <KeyRevealDialog
+        issued={issued}
+        onClose={() => {
+          // After a roll's one-time reveal, the new key's page: that is the key in use now.
+          const next = issued?.replaces ? issued.record.id : null;
+          setIssued(null);
+          if (next) navigate(organizationPath(organization.slug, `keys/${next}`));
+        }}
+      />
     </div>
   );
 }

@@ -22,16 +22,6 @@ export function EnvironmentBadge({ environment }: { environment: KeyEnvironment 
   return <span className={`env-badge env-badge--${environment}`}>{ENVIRONMENT_LABEL[environment]}</span>;
 }
 
-/** "Rolled" while a rolled key is in its grace period, with the end time on hover. */
-export function RolledBadge({ record, now }: { record: KeyRecord; now: number }): ReactNode {
-  if (!record.rolledToId || !isInGrace(record, now) || !record.graceEndsAt) return null;
-  return (
-    <span title={`Stops working at ${formatInstant(record.graceEndsAt)}`}>
-      <Badge tone="warning">Rolled</Badge>
-    </span>
-  );
-}
-
 /**
  * A rolled key's note: "Rolled, ends in 5 hours" while its grace period runs (it still works),
  * "Rolled" after, and a link to the key that replaced it.
