@@ -132,7 +132,10 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'webhook.delete':                row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'webhook.deliveries':            row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'webhook.redeliver':             row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.sendTest':              row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'notification.list':             row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
+  'notification.markRead':         row('UNA ok    ok    ok   ok   ok   ok     NF       NF'),
+  'notification.markAllRead':      row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
 };
 
 /** Users are shared by all cases (argon2 is slow); organizations and spaces are fresh per case. */
@@ -167,6 +170,8 @@ interface World {
   /** Webhook endpoint E of A (created by A's owner) and a failed delivery D to it. */
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  /** The event of D: a notification every member of A may see (it names no space). */
+  notificationEventId: string;
   users: Users;
   actorUser: TestUser | null;
 }
@@ -257,7 +262,10 @@ const INPUTS: Record<string, TInputBuilder> = {
   'webhook.delete': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'webhook.deliveries': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'webhook.redeliver': (w) => ({ orgId: w.orgId, deliveryId: w.webhookDeliveryId }),
+  'webhook.sendTest': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'notification.list': (w) => ({ orgId: w.orgId }),
+  'notification.markRead': (w) => ({ orgId: w.orgId, id: w.notificationEventId }),
+  'notification.markAllRead': (w) => ({ orgId: w.orgId }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -366,6 +374,7 @@ async function buildWorld(actor: TActor): Promise<World> {
     blockedIp,
     webhookEndpointId: webhook.endpointId,
     webhookDeliveryId: webhook.deliveryId,
+    notificationEventId: webhook.eventId,
     users: u,
     actorUser,
   };
@@ -378,7 +387,7 @@ async function buildWorld(actor: TActor): Promise<World> {
 async function createWebhookFixture(
   orgId: string,
   owner: TestUser,
-): Promise<{ endpointId: string; deliveryId: string }> {
+): Promise<{ endpointId: string; deliveryId: string; eventId: string }> {
   const em = app.db.orm.em.fork();
   const { endpoint } = await createEndpoint(
     em,
@@ -394,7 +403,7 @@ async function createWebhookFixture(
   await em.flush();
   const delivery = await em.findOneOrFail(WebhookDelivery, { event: event.id });
   await em.nativeUpdate(WebhookDelivery, { id: delivery.id }, { status: 'failed', attempts: 9 });
-  return { endpointId: endpoint.id, deliveryId: delivery.id };
+  return { endpointId: endpoint.id, deliveryId: delivery.id, eventId: event.id };
 }
 
 let blockedIps = 0;

@@ -2,6 +2,7 @@ import { Session } from '../auth/session.entity.js';
 import { ApiKey } from '../modules/api-key/api-key.entity.js';
 import { AuditEvent } from '../modules/audit/audit.entity.js';
 import { Event } from '../modules/event/event.entity.js';
+import { NotificationMark, NotificationRead } from '../modules/event/notification-read.entity.js';
 import { Invitation } from '../modules/invitation/invitation.entity.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { Organization } from '../modules/organization/organization.entity.js';
@@ -28,6 +29,8 @@ export const entities = [
   SecurityEvent,
   KeyIp,
   Event,
+  NotificationRead,
+  NotificationMark,
   WebhookEndpoint,
   WebhookDelivery,
 ];

@@ -14,7 +14,9 @@ export type TIdPrefix =
   | 'dlv'
   | 'evt'
   | 'log'
-  | 'req';
+  | 'req'
+  | 'nrd'
+  | 'nmk';
 
 export function newId(prefix: TIdPrefix): string {
   return generatePublicId(prefix, 16);

@@ -6,6 +6,8 @@ import { Migration20261122084141_request_log_retention } from './Migration202611
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
 import { Migration20261205214500_rolled_keys_keep_names } from './Migration20261205214500_rolled_keys_keep_names.js';
+import { Migration20261205221100_webhook_test_event } from './Migration20261205221100_webhook_test_event.js';
+import { Migration20261205221251_notification_reads } from './Migration20261205221251_notification_reads.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -24,4 +26,6 @@ export const migrationsList = [
     name: 'Migration20261205214500_rolled_keys_keep_names',
     class: Migration20261205214500_rolled_keys_keep_names,
   },
+  { name: 'Migration20261205221100_webhook_test_event', class: Migration20261205221100_webhook_test_event },
+  { name: 'Migration20261205221251_notification_reads', class: Migration20261205221251_notification_reads },
 ];

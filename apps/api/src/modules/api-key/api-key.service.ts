@@ -712,6 +712,9 @@ export async function rollKey(
       secretHash: hashSecret(generated.secret),
       preview: generated.preview,
       expiresAt: locked.expiresAt ?? null,
+      // The same expiry was already announced for the old key: no second notice after a roll.
+      expiryWarnedAt: locked.expiryWarnedAt ?? null,
+      expiredNotifiedAt: locked.expiredNotifiedAt ?? null,
       lifetimeSeconds: locked.lifetimeSeconds ?? null,
       active: true,
       quotaTotal: locked.quotaTotal ?? null,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ZKeyCategoriesSchema } from '../../../modules/api-key/api-key.schemas.js';
 import { listKeyCategories } from '../../../modules/api-key/api-key.service.js';
 import { orgProcedure } from '../../trpc.js';
@@ -6,6 +5,5 @@ import { keyServiceContext } from './key-context.js';
 
 /** The categories (built-in and custom) of the keys the caller may read: the table's filter. */
 export const categoriesProcedure = orgProcedure
-  .input(z.object({ orgId: z.string() }))
   .output(ZKeyCategoriesSchema)
   .query(({ ctx, input }) => listKeyCategories(keyServiceContext(ctx, input.orgId)));
