@@ -43,7 +43,11 @@ function Monogram({
       style={image ? undefined : { backgroundColor: background }}
       {...a11y}
     >
-      {image ? <img src={image} alt="" onError={() => setFailedSrc(image)} /> : (initials ?? initialsOf(name))}
+      {image ? (
+        <img src={image} alt="" onError={() => setFailedSrc(image)} />
+      ) : (
+        (initials ?? initialsOf(name))
+      )}
     </span>
   );
 }

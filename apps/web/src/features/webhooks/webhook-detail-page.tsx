@@ -51,6 +51,7 @@ import {
   DELIVERY_STATUS_LABEL,
   DELIVERY_STATUS_TONE,
   type DeliveryStatus,
+  deliveryEventLabel,
   displayUrl,
   WEBHOOK_EVENT_INFO,
   type WebhookDelivery,
@@ -261,7 +262,7 @@ export function WebhookDetailPage({ endpointId }: { endpointId: string }): React
         </Alert>
       ) : null}
 
-      <DeliveriesCard orgId={orgId} endpointId={endpoint.id} now={now} />
+      <DeliveriesCard orgId={orgId} endpointId={endpoint.id} active={endpoint.active} now={now} />
       <VerifySignaturesPanel />
 
       <WebhookFormDialog
@@ -419,10 +420,13 @@ function hasPending(pages: ReadonlyArray<{ data: WebhookDelivery[] }> | undefine
 function DeliveriesCard({
   orgId,
   endpointId,
+  active,
   now: clock,
 }: {
   orgId: string;
   endpointId: string;
+  /** A disabled endpoint gets no test event (the server refuses it too). */
+  active: boolean;
   now: number;
 }): ReactNode {
   const toast = useToast();
@@ -436,7 +440,40 @@ function DeliveriesCard({
     refetchInterval: (query) => (hasPending(query.state.data?.pages) ? 3000 : 30_000),
   });
   const redeliver = useMutation(trpc.webhook.redeliver.mutationOptions());
+  const sendTest = useMutation(trpc.webhook.sendTest.mutationOptions());
   const [redelivering, setRedelivering] = useState<string | null>(null);
+
+  const doSendTest = async () => {
+    try {
+      const delivery = await sendTest.mutateAsync({ orgId, endpointId });
+      setStatus('all');
+      await queryClient.invalidateQueries(trpc.webhook.deliveries.pathFilter());
+      toast({
+        title: 'Test event sent',
+        description: `Event ${delivery.eventId} is on its way; its delivery shows below within a second or two.`,
+      });
+    } catch (error) {
+      toast({
+        title: 'Could not send a test event',
+        description: describeError(error).message,
+        tone: 'danger',
+      });
+    }
+  };
+  const testButton = (
+    <Button
+      size="sm"
+      icon={<SendIcon size={14} />}
+      onClick={() => void doSendTest()}
+      loading={sendTest.isPending}
+      disabled={!active}
+      title={
+        active ? 'Send a webhook.test event to this endpoint now' : 'Enable the endpoint to send a test event'
+      }
+    >
+      Send test event
+    </Button>
+  );
   const rows = deliveries.data?.pages.flatMap((page) => page.data) ?? [];
   // Rows fetched after the clock last ticked must not read as "in a few seconds".
   const now = Math.max(clock, deliveries.dataUpdatedAt);
@@ -448,7 +485,7 @@ function DeliveriesCard({
       await queryClient.invalidateQueries(trpc.webhook.deliveries.pathFilter());
       toast({
         title: 'Redelivery queued',
-        description: `${WEBHOOK_EVENT_INFO[delivery.eventType].label} (${delivery.eventId}) is being sent again now.`,
+        description: `${deliveryEventLabel(delivery.eventType)} (${delivery.eventId}) is being sent again now.`,
       });
     } catch (error) {
       toast({ title: 'Could not redeliver', description: describeError(error).message, tone: 'danger' });
@@ -463,13 +500,16 @@ function DeliveriesCard({
         title="Deliveries"
         description="Each event sent to this endpoint: retried with back-off for about a day until it answers 2xx."
         actions={
-          <SegmentedControl
-            label="Delivery status"
-            size="sm"
-            value={status}
-            onChange={setStatus}
-            options={STATUS_FILTERS}
-          />
+          <>
+            <SegmentedControl
+              label="Delivery status"
+              size="sm"
+              value={status}
+              onChange={setStatus}
+              options={STATUS_FILTERS}
+            />
+            {testButton}
+          </>
         }
       />
       {deliveries.isError && !deliveries.data ? (
@@ -493,9 +533,10 @@ function DeliveriesCard({
           }
           description={
             status === 'all'
-              ? 'When an event this endpoint subscribes to happens, its delivery shows up here within a second or two.'
+              ? 'When an event this endpoint subscribes to happens, its delivery shows up here within a second or two. Send a test event to try the endpoint now.'
               : 'Nothing with this status in the delivery log.'
           }
+          actions={status === 'all' ? testButton : undefined}
         />
       ) : (
         <div className="deliveries-card__table" aria-busy={deliveries.isPending || undefined}>
@@ -520,7 +561,7 @@ function DeliveriesCard({
                       <TableCell>
                         <span className="delivery-event">
                           <span className="delivery-event__type">
-                            {WEBHOOK_EVENT_INFO[delivery.eventType].label}
+                            {deliveryEventLabel(delivery.eventType)}
                           </span>
                           <code className="delivery-event__id">{delivery.eventId}</code>
                         </span>
