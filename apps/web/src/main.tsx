@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { preloadRoute } from './features/shell/route-preload';
+import './feature-styles';
 import './styles.css';
 
 const container = document.getElementById('root');
