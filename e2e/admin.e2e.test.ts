@@ -266,7 +266,7 @@ describe('the admin at 1440 px and on a phone', () => {
   });
 
   it('lists every request of the organization, filters by key, and exports the CSV', async () => {
-    await page.goto(`${org}/logs`);
+    await page.goto(`${org}/keys/logs`);
     const logRows = page.locator('table.logs-table tbody tr[data-code]');
     await expect.poll(() => logRows.count(), POLL).toBeGreaterThanOrEqual(5);
     await page.getByLabel('Key', { exact: true }).selectOption({ label: 'Checkout backend' });
@@ -375,7 +375,7 @@ describe('the admin at 1440 px and on a phone', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
 
-      await page.goto(`${org}/logs`);
+      await page.goto(`${org}/keys/logs`);
       await page.locator('table.logs-table tbody tr[data-code]').first().waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
       const first = page.locator('table.logs-table tbody tr[data-code]').first();

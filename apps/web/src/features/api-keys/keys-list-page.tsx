@@ -77,6 +77,7 @@ import { KEY_SEARCH_ATTRIBUTE } from './key-paste';
 import { canCreateIn, canManageKey } from './key-permissions';
 import { type IssuedKey, KeyRevealDialog } from './key-reveal-dialog';
 import type { KeyRecord, KeySort, KeyStatus } from './key-types';
+import { KeysSectionTabs } from './keys-section-tabs';
 import { UpgradePrompt } from './upgrade-prompt';
 import { spaceRoleOf, useKeyCacheUpdates, useSpaces } from './use-key-data';
 
@@ -163,6 +164,7 @@ export function KeysListPage(): ReactNode {
 
   return (
     <div className="stack stack--lg keys-page">
+      <KeysSectionTabs current="keys" />
       <PageIntro
         description="Keys your API consumers call with, each with its scopes, expiry, quotas and rate limits."
         actions={showEmpty ? null : newKeyButton}
@@ -515,9 +517,15 @@ function ownerName(record: KeyRecord): string {
   return record.owner?.displayName ?? record.ownerKeyName ?? record.ownerKeyId ?? 'nobody';
 }
 
-/** "in 12 days" (amber within the 30-day notice), "Expired", or "Never". */
+/** "in 12 days" (amber within the 30-day notice), "3 days ago" (faint), or a dash for no expiry. */
 function ExpiryCell({ record, now }: { record: KeyRecord; now: number }): ReactNode {
-  if (!record.expiresAt) return <span className="text-faint">Never</span>;
+  if (!record.expiresAt) {
+    return (
+      <span className="text-faint" title="Never expires">
+        —
+      </span>
+    );
+  }
   const left = Date.parse(record.expiresAt) - now;
   const soon = left > 0 && left <= EXPIRING_DAYS * 86_400_000 && record.status !== 'revoked';
   return (

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
 import {
-  ActivityIcon,
   BellIcon,
   HomeIcon,
   KeyIcon,
@@ -46,13 +45,6 @@ export const SECTIONS: readonly Section[] = [
     page: lazyPage(() => import('../api-keys/api-keys-page'), 'ApiKeysPage'),
     group: 'build',
     nested: true,
-  },
-  {
-    segment: 'logs',
-    label: 'Request logs',
-    icon: <ActivityIcon size={16} />,
-    page: lazyPage(() => import('../usage/organization-logs-page'), 'OrganizationLogsPage'),
-    group: 'build',
   },
   {
     segment: 'spaces',
