@@ -10,7 +10,7 @@ import { describeError } from '../lib/api-errors';
 import { classNames } from '../lib/class-names';
 import { LoadFailedState, NoMatchesState } from './list-states';
 import { Skeleton } from './skeleton';
-import { Table, TableBody, TableContainer, TableHead, TableHeaderCell, TableRow } from './table';
+import { Table } from './table';
 
 /** A page of a cursor-paginated tRPC list (`audit.list`, `log.list`, `security.list` …). */
 export interface CursorPage<TItem> {
@@ -107,7 +107,7 @@ export function QueryTable({
   children,
 }: QueryTableProps): ReactNode {
   const headingLevel = frame === 'bare' ? 3 : 2;
-  const Frame = frame === 'bare' ? BareFrame : TableContainer;
+  const Frame = frame === 'bare' ? BareFrame : Table.Container;
   if (query.isError && !query.data) {
     return (
       <Frame>
@@ -134,16 +134,16 @@ export function QueryTable({
       aria-busy={query.isPending || query.isPlaceholderData || undefined}
     >
       <Table caption={caption} className={classNames('table--flush', tableClassName)}>
-        <TableHead>
-          <TableRow>
+        <Table.Head>
+          <Table.Row>
             {columns.map((column, i) => (
-              <TableHeaderCell key={i} align={column.align ?? 'start'} className={column.className}>
+              <Table.HeaderCell key={i} align={column.align ?? 'start'} className={column.className}>
                 {column.label}
-              </TableHeaderCell>
+              </Table.HeaderCell>
             ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
+          </Table.Row>
+        </Table.Head>
+        <Table.Body>
           {query.data
             ? children
             : Array.from({ length: skeletonRows }, (_, row) => (
@@ -159,7 +159,7 @@ export function QueryTable({
                   ))}
                 </tr>
               ))}
-        </TableBody>
+        </Table.Body>
       </Table>
       {footer}
     </Frame>

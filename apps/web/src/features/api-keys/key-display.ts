@@ -98,3 +98,13 @@ export const WINDOW_ORDER: readonly QuotaWindowName[] = QUOTA_WINDOW_NAMES;
 export function maskedKeyLabel(prefix: string, environment: KeyEnvironment, id16: string): string {
   return `${prefix}_${environment}_${id16.slice(0, 4)}…`;
 }
+
+/** The quick-start `curl` that verifies a key of this organization (`prefix`) against `origin`. */
+export function verifySnippet(origin: string, prefix: string): string {
+  return [
+    `curl -X POST ${origin}/v1/keys/verify \\`,
+    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
+  ].join('\n');
+}

@@ -20,12 +20,6 @@ import {
   Select,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import {
@@ -48,7 +42,7 @@ import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
 import { KeyActions } from './key-actions';
-import { categoryLabel, keyDisplayName, STATUS_LABEL } from './key-display';
+import { categoryLabel, keyDisplayName, STATUS_LABEL, verifySnippet } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   clearFilters,
@@ -295,16 +289,16 @@ export function KeysListPage(): ReactNode {
           </search>
 
           {listError && !data ? (
-            <TableContainer>
+            <Table.Container>
               <LoadFailedState
                 title="Couldn't load API keys"
                 description={listError.message}
                 retrying={list.isFetching}
                 onRetry={() => void list.refetch()}
               />
-            </TableContainer>
+            </Table.Container>
           ) : showNoResults ? (
-            <TableContainer>
+            <Table.Container>
               <NoMatchesState
                 title="No keys match"
                 description={
@@ -314,29 +308,29 @@ export function KeysListPage(): ReactNode {
                 }
                 onClear={() => update(clearFilters(state))}
               />
-            </TableContainer>
+            </Table.Container>
           ) : (
-            <TableContainer
+            <Table.Container
               className={classNames('keys-table-container', list.isPlaceholderData && 'is-refreshing')}
               aria-busy={list.isPending || list.isPlaceholderData || undefined}
             >
-              <Table caption="API keys" className="keys-table">
-                <TableHead>
-                  <TableRow>
-                    <TableHeaderCell className="col-name">Name</TableHeaderCell>
-                    <TableHeaderCell className="col-space">Space and owner</TableHeaderCell>
-                    <TableHeaderCell className="col-category">Category</TableHeaderCell>
-                    <TableHeaderCell className="col-status">Status</TableHeaderCell>
+              <Table caption="API keys" className="keys-table table--dense">
+                <Table.Head>
+                  <Table.Row>
+                    <Table.HeaderCell className="col-name">Name</Table.HeaderCell>
+                    <Table.HeaderCell className="col-space">Space and owner</Table.HeaderCell>
+                    <Table.HeaderCell className="col-category">Category</Table.HeaderCell>
+                    <Table.HeaderCell className="col-status">Status</Table.HeaderCell>
                     <SortHeader label="Created" sort="created" state={state} onSort={sortBy} />
-                    <TableHeaderCell className="col-date col-expires">Expires</TableHeaderCell>
+                    <Table.HeaderCell className="col-date col-expires">Expires</Table.HeaderCell>
                     <SortHeader label="Last used" sort="lastUsed" state={state} onSort={sortBy} />
-                    <TableHeaderCell className="col-quota">Quota</TableHeaderCell>
-                    <TableHeaderCell className="col-actions">
+                    <Table.HeaderCell className="col-quota">Quota</Table.HeaderCell>
+                    <Table.HeaderCell className="col-actions">
                       <span className="sr-only">Actions</span>
-                    </TableHeaderCell>
-                  </TableRow>
-                </TableHead>
-                <TableBody>
+                    </Table.HeaderCell>
+                  </Table.Row>
+                </Table.Head>
+                <Table.Body>
                   {data
                     ? data.data.map((record) => (
                         <KeyRow
@@ -354,7 +348,7 @@ export function KeysListPage(): ReactNode {
                         />
                       ))
                     : Array.from({ length: 6 }, (_, i) => <SkeletonRow key={i} index={i} />)}
-                </TableBody>
+                </Table.Body>
               </Table>
               {data ? (
                 <Pagination
@@ -368,7 +362,7 @@ export function KeysListPage(): ReactNode {
                   <Skeleton width={120} height={12} />
                 </div>
               )}
-            </TableContainer>
+            </Table.Container>
           )}
         </>
       )}
@@ -411,7 +405,7 @@ function SortHeader({
   const active = state.sort === sort;
   const Icon = !active ? ChevronsUpDownSmallIcon : state.order === 'desc' ? ArrowDownIcon : ArrowUpIcon;
   return (
-    <TableHeaderCell
+    <Table.HeaderCell
       className={classNames('col-date', active && 'is-sorted')}
       aria-sort={active ? (state.order === 'desc' ? 'descending' : 'ascending') : 'none'}
     >
@@ -419,7 +413,7 @@ function SortHeader({
         {label}
         <Icon size={13} />
       </button>
-    </TableHeaderCell>
+    </Table.HeaderCell>
   );
 }
 
@@ -451,8 +445,8 @@ function KeyRow({
   };
   const category = categoryLabel(record.category);
   return (
-    <TableRow interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
-      <TableCell className="col-name">
+    <Table.Row interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
+      <Table.Cell className="col-name">
         <span className="key-name">
           <span className="key-name__line">
             <Link
@@ -468,48 +462,48 @@ function KeyRow({
             <EnvironmentBadge environment={record.environment} />
           </span>
         </span>
-      </TableCell>
-      <TableCell className="col-space">
+      </Table.Cell>
+      <Table.Cell className="col-space">
         <span className="key-space" title={`${record.space.name}, owned by ${ownerName(record)}`}>
           <SpaceLabel space={record.space} />
           <span className="key-space__owner">
             <OwnerLabel record={record} />
           </span>
         </span>
-      </TableCell>
-      <TableCell className="col-category">
+      </Table.Cell>
+      <Table.Cell className="col-category">
         <span className="cell-text" title={category}>
           {category}
         </span>
-      </TableCell>
-      <TableCell className="col-status">
+      </Table.Cell>
+      <Table.Cell className="col-status">
         <span className="key-status">
           <StatusBadge status={record.status} />
           <RolledNote record={record} now={now} orgSlug={orgSlug} />
         </span>
-      </TableCell>
-      <TableCell className="col-date col-created">
+      </Table.Cell>
+      <Table.Cell className="col-date col-created">
         <time dateTime={record.createdAt} title={formatInstant(record.createdAt)}>
           {formatShortDay(record.createdAt, now)}
         </time>
-      </TableCell>
-      <TableCell className="col-date col-expires">
+      </Table.Cell>
+      <Table.Cell className="col-date col-expires">
         <ExpiryCell record={record} now={now} />
-      </TableCell>
-      <TableCell className="col-date col-last-used">
+      </Table.Cell>
+      <Table.Cell className="col-date col-last-used">
         {record.lastUsedAt ? (
           <RelativeTime iso={record.lastUsedAt} now={now} past />
         ) : (
           <span className="text-faint">Never</span>
         )}
-      </TableCell>
-      <TableCell className="col-quota">
+      </Table.Cell>
+      <Table.Cell className="col-quota">
         <QuotaCell quotas={record.quotas} usage={record.usage} />
-      </TableCell>
-      <TableCell className="col-actions">
+      </Table.Cell>
+      <Table.Cell className="col-actions">
         <KeyActions orgId={orgId} orgSlug={orgSlug} record={record} canManage={canManage} />
-      </TableCell>
-    </TableRow>
+      </Table.Cell>
+    </Table.Row>
   );
 }
 
@@ -613,15 +607,6 @@ function Pagination({
       </div>
     </nav>
   );
-}
-
-function verifySnippet(origin: string, prefix: string): string {
-  return [
-    `curl -X POST ${origin}/v1/keys/verify \\`,
-    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
-  ].join('\n');
 }
 
 /** No keys at all yet: what a key is, the prominent first action, and how verification works. */

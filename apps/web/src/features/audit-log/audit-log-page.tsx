@@ -13,8 +13,7 @@ import {
   type QueryTableColumn,
   Select,
   Skeleton,
-  TableCell,
-  TableRow,
+  Table,
   TimeRangeField,
   useCursorList,
 } from '../../components';
@@ -341,8 +340,8 @@ function AuditRow({
   const targetName = event.target.label ?? event.target.id ?? TARGET_TYPE_LABEL[event.target.type] ?? '—';
   return (
     <Fragment>
-      <TableRow className={classNames('audit-row', open && 'is-open')}>
-        <TableCell className="audit-table__toggle-col">
+      <Table.Row className={classNames('audit-row', open && 'is-open')}>
+        <Table.Cell className="audit-table__toggle-col">
           <button
             type="button"
             className="row-toggle"
@@ -353,20 +352,20 @@ function AuditRow({
           >
             {open ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
           </button>
-        </TableCell>
-        <TableCell className="audit-table__time">
+        </Table.Cell>
+        <Table.Cell className="audit-table__time">
           <RelativeTime iso={event.createdAt} now={now} />
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <ActorCell event={event} member={member} onFilter={onFilterActor} />
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <span className="audit-action" data-tone={actionTone(event.action)}>
             <span className="audit-action__label">{actionLabel(event.action)}</span>
             <code className="audit-action__code">{event.action}</code>
           </span>
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <span className="audit-target">
             {section ? (
               <Link to={organizationPath(orgSlug, section)} className="audit-target__name">
@@ -389,11 +388,11 @@ function AuditRow({
               ) : null}
             </span>
           </span>
-        </TableCell>
-        <TableCell mono muted className="audit-table__ip">
+        </Table.Cell>
+        <Table.Cell mono muted className="audit-table__ip">
           {event.ip ?? '—'}
-        </TableCell>
-      </TableRow>
+        </Table.Cell>
+      </Table.Row>
       {open ? (
         <tr className="audit-detail-row" id={detailId}>
           <td colSpan={6}>

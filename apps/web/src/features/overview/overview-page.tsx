@@ -4,6 +4,7 @@ import { Badge, Card, CardHeader, CopyButton } from '../../components';
 import { ArrowRightIcon, CheckIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
+import { verifySnippet } from '../api-keys/key-display';
 import { LoadError } from '../organization/load-error';
 import { orgAbilities } from '../organization/org-permissions';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -17,15 +18,6 @@ import {
 import { organizationPath } from '../organization/organization-preference';
 import { BusiestKeysCard, HeadroomCard, UsageOverviewSkeleton, UsageStats } from './usage-overview';
 import './overview.css';
-
-function verifySnippet(origin: string, prefix: string): string {
-  return [
-    `curl -X POST ${origin}/v1/keys/verify \\`,
-    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
-  ].join('\n');
-}
 
 /**
  * The organization's home. With keys: the last 24 hours at a glance (requests, busiest keys,

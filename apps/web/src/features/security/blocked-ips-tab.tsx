@@ -7,8 +7,7 @@ import {
   hiddenLabel,
   QueryTable,
   type QueryTableColumn,
-  TableCell,
-  TableRow,
+  Table,
   useToast,
 } from '../../components';
 import { ShieldIcon, UndoIcon } from '../../components/icons';
@@ -73,25 +72,25 @@ export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: stri
         }
       >
         {items.map((item) => (
-          <TableRow key={item.ip}>
-            <TableCell mono>
+          <Table.Row key={item.ip}>
+            <Table.Cell mono>
               <span className="blocked-ip">
                 <span className="blocked-ip__dot" aria-hidden="true" />
                 {item.ip}
               </span>
-            </TableCell>
-            <TableCell muted>
+            </Table.Cell>
+            <Table.Cell muted>
               <RelativeTime iso={item.blockedAt} now={now} />
-            </TableCell>
-            <TableCell>
+            </Table.Cell>
+            <Table.Cell>
               <span title={formatInstant(item.until)}>
                 <RelativeTime iso={item.until} now={now} />
               </span>
-            </TableCell>
-            <TableCell align="end" className="tabular">
+            </Table.Cell>
+            <Table.Cell align="end" className="tabular">
               {item.failures === null ? '—' : formatCount(item.failures)}
-            </TableCell>
-            <TableCell>
+            </Table.Cell>
+            <Table.Cell>
               {item.keyId ? (
                 <Link to={organizationPath(orgSlug, `keys/${item.keyId}`)} className="mono">
                   {item.keyId}
@@ -101,13 +100,13 @@ export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: stri
                   None (made-up keys)
                 </span>
               )}
-            </TableCell>
-            <TableCell align="end">
+            </Table.Cell>
+            <Table.Cell align="end">
               <Button size="sm" icon={<UndoIcon size={14} />} onClick={() => setConfirming(item)}>
                 Unblock
               </Button>
-            </TableCell>
-          </TableRow>
+            </Table.Cell>
+          </Table.Row>
         ))}
       </QueryTable>
       <ConfirmDialog

@@ -8,9 +8,7 @@ import {
   QueryTable,
   type QueryTableColumn,
   Skeleton,
-  TableCell,
-  TableContainer,
-  TableRow,
+  Table,
   useCursorList,
 } from '../../components';
 import { BanIcon, GaugeAlertIcon, GlobeIcon, ShieldIcon, UndoIcon } from '../../components/icons';
@@ -95,9 +93,9 @@ export function SecurityEventsTab({
   if (tab === 'activity') {
     if (events.isError && !events.data) {
       return (
-        <TableContainer>
+        <Table.Container>
           <QueryLoadFailed query={events} title={ERROR_TITLE} />
-        </TableContainer>
+        </Table.Container>
       );
     }
     if (events.isSuccess && rows.length === 0) return empty;
@@ -166,38 +164,38 @@ export function SecurityEventsTab({
       footer={footer}
     >
       {rows.map((event) => (
-        <TableRow key={event.id}>
-          <TableCell className="security-when">
+        <Table.Row key={event.id}>
+          <Table.Cell className="security-when">
             <RelativeTime iso={event.createdAt} now={now} />
-          </TableCell>
-          <TableCell>{keyLink(event)}</TableCell>
+          </Table.Cell>
+          <Table.Cell>{keyLink(event)}</Table.Cell>
           {tab === 'quota' ? (
             <>
-              <TableCell>
+              <Table.Cell>
                 <Badge tone="warning">
                   {isQuotaWindow(event.details.window)
                     ? QUOTA_WINDOW_LABEL[event.details.window]
                     : String(event.details.window ?? '—')}
                 </Badge>
-              </TableCell>
-              <TableCell align="end" className="tabular">
+              </Table.Cell>
+              <Table.Cell align="end" className="tabular">
                 {typeof event.details.limit === 'number' ? formatCount(event.details.limit) : '—'}
-              </TableCell>
-              <TableCell mono muted>
+              </Table.Cell>
+              <Table.Cell mono muted>
                 {event.ip ?? '—'}
-              </TableCell>
+              </Table.Cell>
             </>
           ) : (
             <>
-              <TableCell mono>{event.ip ?? '—'}</TableCell>
-              <TableCell muted>
+              <Table.Cell mono>{event.ip ?? '—'}</Table.Cell>
+              <Table.Cell muted>
                 {typeof event.details.first_seen_at === 'string'
                   ? formatInstant(event.details.first_seen_at)
                   : '—'}
-              </TableCell>
+              </Table.Cell>
             </>
           )}
-        </TableRow>
+        </Table.Row>
       ))}
     </QueryTable>
   );

@@ -17,11 +17,6 @@ import {
   Person,
   Select,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import { MoreHorizontalIcon, UserMinusIcon, UserPlusIcon, UsersIcon } from '../../components/icons';
@@ -120,20 +115,20 @@ export function SpaceMembersTab({
       ) : (
         <div className="card-table">
           <Table caption={`Members of ${space.name}`} className="table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Member</TableHeaderCell>
-                <TableHeaderCell>Space role</TableHeaderCell>
-                <TableHeaderCell>Added</TableHeaderCell>
-                <TableHeaderCell align="end">
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Member</Table.HeaderCell>
+                <Table.HeaderCell>Space role</Table.HeaderCell>
+                <Table.HeaderCell>Added</Table.HeaderCell>
+                <Table.HeaderCell align="end">
                   <span className="sr-only">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+                </Table.HeaderCell>
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {list.map((member) => (
-                <TableRow key={member.userId}>
-                  <TableCell>
+                <Table.Row key={member.userId}>
+                  <Table.Cell>
                     <Person
                       avatar={
                         <Avatar
@@ -147,8 +142,8 @@ export function SpaceMembersTab({
                       detail={member.email}
                       isSelf={member.userId === user.id}
                     />
-                  </TableCell>
-                  <TableCell>
+                  </Table.Cell>
+                  <Table.Cell>
                     <span className="role-cell">
                       <Badge
                         tone={
@@ -163,11 +158,11 @@ export function SpaceMembersTab({
                       </Badge>
                       <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[member.role]}</span>
                     </span>
-                  </TableCell>
-                  <TableCell muted className="nowrap">
+                  </Table.Cell>
+                  <Table.Cell muted className="nowrap">
                     {formatDate(member.addedAt)}
-                  </TableCell>
-                  <TableCell align="end">
+                  </Table.Cell>
+                  <Table.Cell align="end">
                     {abilities.manageMembers ? (
                       <DropdownMenu
                         label={`Actions for ${member.displayName}`}
@@ -201,10 +196,10 @@ export function SpaceMembersTab({
                         </DropdownMenuItem>
                       </DropdownMenu>
                     ) : null}
-                  </TableCell>
-                </TableRow>
+                  </Table.Cell>
+                </Table.Row>
               ))}
-            </TableBody>
+            </Table.Body>
           </Table>
         </div>
       )}

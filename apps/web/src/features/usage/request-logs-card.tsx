@@ -15,8 +15,7 @@ import {
   type QueryTableColumn,
   Select,
   Skeleton,
-  TableCell,
-  TableRow,
+  Table,
   TimeRangeField,
   useCursorList,
 } from '../../components';
@@ -320,39 +319,39 @@ function LogRow({
   onFilterIp: (ip: string) => void;
 }): ReactNode {
   return (
-    <TableRow data-code={row.code}>
-      <TableCell className="logs-table__time" data-label="Time">
+    <Table.Row data-code={row.code}>
+      <Table.Cell className="logs-table__time" data-label="Time">
         <time dateTime={row.time} title={formatInstant(row.time)}>
           {timeFormat.format(new Date(row.time))}
         </time>
-      </TableCell>
+      </Table.Cell>
       {showKey ? (
-        <TableCell className="logs-table__key" data-label="Key">
+        <Table.Cell className="logs-table__key" data-label="Key">
           {row.keyId ? (
             <Link to={organizationPath(orgSlug, `keys/${row.keyId}`)}>{row.keyName ?? row.keyId}</Link>
           ) : (
             <span className="text-faint">—</span>
           )}
-        </TableCell>
+        </Table.Cell>
       ) : null}
-      <TableCell className="logs-table__request" data-label="Request">
+      <Table.Cell className="logs-table__request" data-label="Request">
         <span className="http-method" data-method={row.method}>
           {row.method}
         </span>
         <code title={row.endpoint}>{row.endpoint || '—'}</code>
-      </TableCell>
-      <TableCell data-label="Status">
+      </Table.Cell>
+      <Table.Cell data-label="Status">
         <span className={`status-code status-code--${statusTone(row.status)}`}>{row.status}</span>
-      </TableCell>
-      <TableCell data-label="Outcome">
+      </Table.Cell>
+      <Table.Cell data-label="Outcome">
         <span title={row.code}>
           <Badge tone={logCodeTone(row.code)}>{logCodeLabel(row.code)}</Badge>
         </span>
-      </TableCell>
-      <TableCell align="end" className="tabular text-muted" data-label="Duration">
+      </Table.Cell>
+      <Table.Cell align="end" className="tabular text-muted" data-label="Duration">
         {formatDuration(row.durationMs)}
-      </TableCell>
-      <TableCell className="logs-table__ip" data-label="IP">
+      </Table.Cell>
+      <Table.Cell className="logs-table__ip" data-label="IP">
         {row.ip ? (
           <button
             type="button"
@@ -365,10 +364,10 @@ function LogRow({
         ) : (
           <span className="text-faint">—</span>
         )}
-      </TableCell>
-      <TableCell align="end" className="tabular" data-label="Credits">
+      </Table.Cell>
+      <Table.Cell align="end" className="tabular" data-label="Credits">
         {formatCount(row.credits)}
-      </TableCell>
-    </TableRow>
+      </Table.Cell>
+    </Table.Row>
   );
 }

@@ -18,11 +18,6 @@ import {
   SegmentedControl,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import {
@@ -541,43 +536,43 @@ function DeliveriesCard({
       ) : (
         <div className="deliveries-card__table" aria-busy={deliveries.isPending || undefined}>
           <Table caption="Deliveries" className="deliveries-table table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Event</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell align="end">Attempts</TableHeaderCell>
-                <TableHeaderCell>Last answer</TableHeaderCell>
-                <TableHeaderCell>Next attempt</TableHeaderCell>
-                <TableHeaderCell>Created</TableHeaderCell>
-                <TableHeaderCell align="end">
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Event</Table.HeaderCell>
+                <Table.HeaderCell>Status</Table.HeaderCell>
+                <Table.HeaderCell align="end">Attempts</Table.HeaderCell>
+                <Table.HeaderCell>Last answer</Table.HeaderCell>
+                <Table.HeaderCell>Next attempt</Table.HeaderCell>
+                <Table.HeaderCell>Created</Table.HeaderCell>
+                <Table.HeaderCell align="end">
                   <span className="sr-only">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+                </Table.HeaderCell>
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {deliveries.data
                 ? rows.map((delivery) => (
-                    <TableRow key={delivery.id} data-status={delivery.status}>
-                      <TableCell>
+                    <Table.Row key={delivery.id} data-status={delivery.status}>
+                      <Table.Cell>
                         <span className="delivery-event">
                           <span className="delivery-event__type">
                             {deliveryEventLabel(delivery.eventType)}
                           </span>
                           <code className="delivery-event__id">{delivery.eventId}</code>
                         </span>
-                      </TableCell>
-                      <TableCell>
+                      </Table.Cell>
+                      <Table.Cell>
                         <Badge tone={DELIVERY_STATUS_TONE[delivery.status]} dot>
                           {DELIVERY_STATUS_LABEL[delivery.status]}
                         </Badge>
-                      </TableCell>
-                      <TableCell align="end" className="tabular">
+                      </Table.Cell>
+                      <Table.Cell align="end" className="tabular">
                         {delivery.attempts}
-                      </TableCell>
-                      <TableCell className="delivery-answer">
+                      </Table.Cell>
+                      <Table.Cell className="delivery-answer">
                         <LastAnswer delivery={delivery} now={now} />
-                      </TableCell>
-                      <TableCell muted>
+                      </Table.Cell>
+                      <Table.Cell muted>
                         {delivery.status === 'pending' && delivery.nextAttemptAt ? (
                           <span title={formatInstant(delivery.nextAttemptAt)}>
                             <RelativeTime iso={delivery.nextAttemptAt} now={now} />
@@ -585,11 +580,11 @@ function DeliveriesCard({
                         ) : (
                           '—'
                         )}
-                      </TableCell>
-                      <TableCell muted>
+                      </Table.Cell>
+                      <Table.Cell muted>
                         <RelativeTime iso={delivery.createdAt} now={now} />
-                      </TableCell>
-                      <TableCell align="end">
+                      </Table.Cell>
+                      <Table.Cell align="end">
                         <Button
                           size="sm"
                           variant="ghost"
@@ -601,8 +596,8 @@ function DeliveriesCard({
                         >
                           Redeliver
                         </Button>
-                      </TableCell>
-                    </TableRow>
+                      </Table.Cell>
+                    </Table.Row>
                   ))
                 : Array.from({ length: 3 }, (_, i) => (
                     <tr key={i} className="skeleton-row">
@@ -613,7 +608,7 @@ function DeliveriesCard({
                       ))}
                     </tr>
                   ))}
-            </TableBody>
+            </Table.Body>
           </Table>
           <CursorFooter query={deliveries} shown={rows.length} noun={['delivery', 'deliveries']} />
         </div>
