@@ -11,6 +11,7 @@ export {
   IconButton,
 } from './button';
 export { Card, CardHeader } from './card';
+export { CodeBlock } from './code-block';
 export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog';
 export { CopyButton, copyToClipboard } from './copy-button';
 export { Dialog, type DialogProps } from './dialog';

@@ -89,6 +89,15 @@ export function TableCell({
   );
 }
 
+/** The heading of a row-actions column: empty to the eye, "Actions" to screen readers. */
+function TableActionsHeader({ className }: { className?: string }): ReactNode {
+  return (
+    <TableHeaderCell align="end" {...(className ? { className } : {})}>
+      <span className="sr-only">Actions</span>
+    </TableHeaderCell>
+  );
+}
+
 /**
  * `<Table>` and its parts as `Table.Head`, `Table.Body`, `Table.Row`, `Table.HeaderCell`,
  * `Table.Cell` and `Table.Container`, so a screen imports one name for a whole table.
@@ -100,4 +109,5 @@ export const Table = Object.assign(TableRoot, {
   Row: TableRow,
   HeaderCell: TableHeaderCell,
   Cell: TableCell,
+  ActionsHeader: TableActionsHeader,
 });

@@ -12,7 +12,7 @@ import {
 import {
   Button,
   ClearFiltersButton,
-  CopyButton,
+  CodeBlock,
   EmptyState,
   IconButton,
   LoadFailedState,
@@ -325,9 +325,7 @@ export function KeysListPage(): ReactNode {
                     <Table.HeaderCell className="col-date col-expires">Expires</Table.HeaderCell>
                     <SortHeader label="Last used" sort="lastUsed" state={state} onSort={sortBy} />
                     <Table.HeaderCell className="col-quota">Quota</Table.HeaderCell>
-                    <Table.HeaderCell className="col-actions">
-                      <span className="sr-only">Actions</span>
-                    </Table.HeaderCell>
+                    <Table.ActionsHeader className="col-actions" />
                   </Table.Row>
                 </Table.Head>
                 <Table.Body>
@@ -669,15 +667,7 @@ function KeysEmptyState({
             </span>
           </li>
         </ol>
-        <div className="code-block">
-          <div className="code-block__bar">
-            <span>POST /v1/keys/verify</span>
-            <CopyButton value={snippet} label="Copy command" showText />
-          </div>
-          <pre className="code-block__code">
-            <code>{snippet}</code>
-          </pre>
-        </div>
+        <CodeBlock title="POST /v1/keys/verify" code={snippet} />
       </div>
     </EmptyState>
   );

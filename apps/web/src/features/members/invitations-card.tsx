@@ -80,9 +80,7 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
                 <Table.HeaderCell>Status</Table.HeaderCell>
                 <Table.HeaderCell>Invited by</Table.HeaderCell>
                 <Table.HeaderCell>Expiry</Table.HeaderCell>
-                <Table.HeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </Table.HeaderCell>
+                <Table.ActionsHeader />
               </Table.Row>
             </Table.Head>
             <Table.Body>

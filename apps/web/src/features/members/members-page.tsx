@@ -105,9 +105,7 @@ export function MembersPage(): ReactNode {
                   <Table.HeaderCell>Role</Table.HeaderCell>
                   <Table.HeaderCell>Spaces</Table.HeaderCell>
                   <Table.HeaderCell>Joined</Table.HeaderCell>
-                  <Table.HeaderCell align="end">
-                    <span className="sr-only">Actions</span>
-                  </Table.HeaderCell>
+                  <Table.ActionsHeader />
                 </Table.Row>
               </Table.Head>
               <Table.Body>

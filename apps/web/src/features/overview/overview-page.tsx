@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Badge, Card, CardHeader, CopyButton } from '../../components';
+import { Badge, Card, CardHeader, CodeBlock } from '../../components';
 import { ArrowRightIcon, CheckIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
@@ -169,17 +169,7 @@ function GettingStarted(): ReactNode {
                   {step.done ? <span className="sr-only"> (done)</span> : null}
                 </p>
                 <p className="checklist__text">{step.text}</p>
-                {index === steps.length - 1 ? (
-                  <div className="code-block">
-                    <div className="code-block__bar">
-                      <span>Verify a key</span>
-                      <CopyButton value={snippet} label="Copy command" showText />
-                    </div>
-                    <pre className="code-block__code">
-                      <code>{snippet}</code>
-                    </pre>
-                  </div>
-                ) : null}
+                {index === steps.length - 1 ? <CodeBlock title="Verify a key" code={snippet} /> : null}
               </div>
               {step.to && step.cta ? (
                 <Link to={step.to} className="checklist__link">

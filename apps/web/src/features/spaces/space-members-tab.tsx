@@ -120,9 +120,7 @@ export function SpaceMembersTab({
                 <Table.HeaderCell>Member</Table.HeaderCell>
                 <Table.HeaderCell>Space role</Table.HeaderCell>
                 <Table.HeaderCell>Added</Table.HeaderCell>
-                <Table.HeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </Table.HeaderCell>
+                <Table.ActionsHeader />
               </Table.Row>
             </Table.Head>
             <Table.Body>

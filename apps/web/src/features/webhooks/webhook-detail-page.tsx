@@ -544,9 +544,7 @@ function DeliveriesCard({
                 <Table.HeaderCell>Last answer</Table.HeaderCell>
                 <Table.HeaderCell>Next attempt</Table.HeaderCell>
                 <Table.HeaderCell>Created</Table.HeaderCell>
-                <Table.HeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </Table.HeaderCell>
+                <Table.ActionsHeader />
               </Table.Row>
             </Table.Head>
             <Table.Body>
