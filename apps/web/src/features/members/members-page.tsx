@@ -184,7 +184,7 @@ export function MembersPage(): ReactNode {
                           <DropdownMenu
                             label={`Actions for ${member.displayName}`}
                             align="end"
-                            width={240}
+                            width={264}
                             trigger={(props) => (
                               <IconButton {...props} label={`Actions for ${member.displayName}`} size="sm">
                                 <MoreHorizontalIcon size={16} />

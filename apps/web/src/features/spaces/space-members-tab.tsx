@@ -61,6 +61,9 @@ export function SpaceMembersTab({
   const toast = useToast();
   const orgId = organization.id;
   const members = useQuery(trpc.space.members.list.queryOptions({ orgId, spaceId: space.id }));
+  // An org owner or admin manages every space whatever their space role: show the stronger role.
+  const orgMembers = useQuery({ ...trpc.member.list.queryOptions({ orgId }), staleTime: 60_000 });
+  const orgRoleOf = new Map((orgMembers.data ?? []).map((m) => [m.userId, m.role]));
   const changeRole = useMutation(trpc.space.members.changeRole.mutationOptions());
   const remove = useMutation(trpc.space.members.remove.mutationOptions());
   const [adding, setAdding] = useState(false);
@@ -142,20 +145,7 @@ export function SpaceMembersTab({
                     />
                   </Table.Cell>
                   <Table.Cell>
-                    <span className="role-cell">
-                      <Badge
-                        tone={
-                          member.role === 'admin'
-                            ? 'accent'
-                            : member.role === 'developer'
-                              ? 'info'
-                              : 'neutral'
-                        }
-                      >
-                        {SPACE_ROLE_LABEL[member.role]}
-                      </Badge>
-                      <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[member.role]}</span>
-                    </span>
+                    <SpaceRoleCell role={member.role} orgRole={orgRoleOf.get(member.userId)} />
                   </Table.Cell>
                   <Table.Cell muted className="nowrap">
                     {formatDate(member.addedAt)}
@@ -350,5 +340,36 @@ function AddSpaceMemberDialog({
         />
       </form>
     </Dialog>
+  );
+}
+
+/**
+ * A member's role in the space, or their organization role when it is stronger (an owner or
+ * admin manages every space, whatever space role they were also given).
+ */
+function SpaceRoleCell({
+  role,
+  orgRole,
+}: {
+  role: keyof typeof SPACE_ROLE_LABEL;
+  orgRole: keyof typeof ROLE_LABEL | undefined;
+}): ReactNode {
+  if (orgRole === 'owner' || orgRole === 'admin') {
+    return (
+      <span className="role-cell">
+        <Badge tone="accent">{`Organization ${ROLE_LABEL[orgRole].toLowerCase()}`}</Badge>
+        <span className="role-cell__description">
+          Manages every space (also {SPACE_ROLE_LABEL[role].toLowerCase()} here)
+        </span>
+      </span>
+    );
+  }
+  return (
+    <span className="role-cell">
+      <Badge tone={role === 'admin' ? 'accent' : role === 'developer' ? 'info' : 'neutral'}>
+        {SPACE_ROLE_LABEL[role]}
+      </Badge>
+      <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[role]}</span>
+    </span>
   );
 }
