@@ -6,6 +6,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { newId } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
+import { loadLogo } from './modules/space/space-logo.js';
 import { restPlugin } from './rest/plugin.js';
 import type { AppServices } from './services.js';
 import { createContext } from './trpc/context.js';
@@ -68,6 +69,19 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
         responseMeta: () => ({ headers: new Headers({ 'cache-control': 'no-store' }) }),
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });
+  });
+
+  // Uploaded space logos: named by their content hash, so cached for good. SVGs are checked
+  // against an allowlist on upload and served with a CSP that forbids scripts anyway.
+  server.get('/logos/:file', { logLevel: 'warn' }, async (request, reply) => {
+    const logo = await loadLogo(app.orm.em.fork(), request.url.split('?')[0] ?? '');
+    if (!logo) return reply.code(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+    void reply
+      .header('content-type', logo.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    return reply.send(logo.content);
   });
 
   const webDist = path.resolve(app.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIST);

@@ -94,6 +94,7 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'space.byId':                    row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
   'space.create':                  row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
   'space.update':                  row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
+  'space.uploadLogo':              row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'space.delete':                  row('UNA ok    ok    FOR  FOR  FOR  NF     NF       NF'),
   'space.unarchive':               row('UNA ok    ok    FOR  FOR  FOR  NF     NF       NF'),
   'space.members.list':            row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
@@ -178,6 +179,10 @@ interface World {
 
 type TInputBuilder = (w: World) => unknown;
 
+/** A 1×1 transparent PNG. */
+const PNG_1PX =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 /** Valid input for each procedure, so that authorization is the only reason to refuse. */
 const INPUTS: Record<string, TInputBuilder> = {
   'auth.signUp': () => ({ email: uniqueEmail('matrix'), password: PASSWORD, displayName: 'Matrix User' }),
@@ -205,6 +210,7 @@ const INPUTS: Record<string, TInputBuilder> = {
   'space.byId': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.create': (w) => ({ orgId: w.orgId, name: 'New space' }),
   'space.update': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, name: 'Renamed space' }),
+  'space.uploadLogo': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, contentBase64: PNG_1PX }),
   'space.delete': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.unarchive': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.members.list': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),

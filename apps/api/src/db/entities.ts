@@ -9,6 +9,7 @@ import { Organization } from '../modules/organization/organization.entity.js';
 import { RequestLog } from '../modules/request-log/request-log.entity.js';
 import { KeyIp, SecurityEvent } from '../modules/security/security-event.entity.js';
 import { Space, SpaceMembership } from '../modules/space/space.entity.js';
+import { SpaceLogo } from '../modules/space/space-logo.entity.js';
 import { UsageBucket } from '../modules/usage/usage-bucket.entity.js';
 import { User } from '../modules/user/user.entity.js';
 import { WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
@@ -22,6 +23,7 @@ export const entities = [
   Invitation,
   Space,
   SpaceMembership,
+  SpaceLogo,
   AuditEvent,
   ApiKey,
   RequestLog,

@@ -8,6 +8,7 @@ import { Migration20261122093634_last_used_index } from './Migration202611220936
 import { Migration20261205214500_rolled_keys_keep_names } from './Migration20261205214500_rolled_keys_keep_names.js';
 import { Migration20261205221100_webhook_test_event } from './Migration20261205221100_webhook_test_event.js';
 import { Migration20261205221251_notification_reads } from './Migration20261205221251_notification_reads.js';
+import { Migration20261205230006_space_logos } from './Migration20261205230006_space_logos.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -28,4 +29,5 @@ export const migrationsList = [
   },
   { name: 'Migration20261205221100_webhook_test_event', class: Migration20261205221100_webhook_test_event },
   { name: 'Migration20261205221251_notification_reads', class: Migration20261205221251_notification_reads },
+  { name: 'Migration20261205230006_space_logos', class: Migration20261205230006_space_logos },
 ];
