@@ -342,6 +342,32 @@ describe('the admin at 1440 px and on a phone', () => {
     await trpcMutation('space.update', { orgId, spaceId, logoUrl: null });
   });
 
+  it('uploads a PNG logo in the space settings and shows it with the keys', async () => {
+    await page.goto(`${org}/spaces/${spaceId}`);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      'base64',
+    );
+    await page
+      .getByLabel('Upload a logo image')
+      .setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+    await page.getByText('Logo uploaded').waitFor();
+    await screenshot(page, 'admin-10-space-logo-uploaded');
+    // A file that is not an image is refused by its content, whatever its name says.
+    await page
+      .getByLabel('Upload a logo image')
+      .setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not a png') });
+    await page.getByText('Upload a PNG, JPEG or SVG image').waitFor();
+    await dismissToasts();
+
+    await openKeys();
+    const image = row('Checkout backend').locator('.col-space .monogram img');
+    await image.waitFor();
+    expect(await image.getAttribute('src')).toMatch(/^\/logos\/[0-9a-f]{32}\.png$/);
+    await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth), POLL).toBe(1);
+    await trpcMutation('space.update', { orgId, spaceId, logoUrl: null });
+  });
+
   it('fits a phone: keys and request logs as cards, a drawer that closes with Escape', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
