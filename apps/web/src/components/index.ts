@@ -27,6 +27,7 @@ export { ClearFiltersButton, FilterBar, FilterInput } from './filter-bar';
 export { KeysmithMark, KeysmithWordmark } from './keysmith-logo';
 export { LoadFailedState, NoMatchesState } from './list-states';
 export { CursorFooter, type CursorPagesQuery, LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
+export { OnceRevealDialog, type OnceRevealDialogProps } from './once-reveal-dialog';
 export { Person } from './person';
 export {
   type CursorPage,
