@@ -114,13 +114,21 @@ export async function serve(): Promise<Served> {
 
 /** A `/v1` POST with the root key. */
 export async function v1(served: Served, route: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${served.url}/v1${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${served.rootKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
+  for (;;) {
+    const response = await fetch(`${served.url}/v1${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${served.rootKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    // Seeding faster than the plan's per-second cap: wait as told and go on.
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('retry-after') ?? '1');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, seconds) * 1000));
+      continue;
+    }
+    if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  }
 }
 
 /** 63 keys across categories and environments, and verify calls on the first (its request log). */
