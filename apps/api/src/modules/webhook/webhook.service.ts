@@ -320,16 +320,7 @@ export async function redeliver(
     status: 'pending',
   });
   if (pending > 0) throw new AppError('CONFLICT', 'This event is already queued for this endpoint');
-  const copy = em.create(WebhookDelivery, {
-    id: newId('dlv'),
-    organizationId: scope.orgId,
-    event: original.event,
-    endpoint: original.endpoint,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-  });
+  const copy = queueDelivery(em, scope.orgId, original.event, original.endpoint, now);
   recordAudit(em, scope.audit, {
     organizationId: scope.orgId,
     action: 'webhook.redeliver',
@@ -338,6 +329,26 @@ export async function redeliver(
   });
   await em.flush();
   return pendingDeliveryDto(copy.id, original.endpoint.id, original.event, now);
+}
+
+/** A pending delivery of `event` to `endpoint`, due now (the worker sends it on its next tick). */
+function queueDelivery(
+  em: Em,
+  organizationId: string,
+  event: Event,
+  endpoint: WebhookEndpoint,
+  now: Date,
+): WebhookDelivery {
+  return em.create(WebhookDelivery, {
+    id: newId('dlv'),
+    organizationId,
+    event,
+    endpoint,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
 }
 
 /** A delivery just queued, as the log shows it. */
@@ -391,16 +402,7 @@ export async function sendTestEvent(
     },
     createdAt: now,
   });
-  const delivery = em.create(WebhookDelivery, {
-    id: newId('dlv'),
-    organizationId: scope.orgId,
-    event,
-    endpoint,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-  });
+  const delivery = queueDelivery(em, scope.orgId, event, endpoint, now);
   recordAudit(em, scope.audit, {
     organizationId: scope.orgId,
     action: 'webhook.test',
