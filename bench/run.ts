@@ -2,11 +2,12 @@
  * `pnpm bench`: runs every benchmark in one go on this machine and prints each figure with
  * its ratio to a baseline measured in the same run. Set BENCH_DATABASE_URL to also measure
  * the key list on a PostgreSQL server, BENCH_ONLY=hot-path, BENCH_ONLY=key-list or
- * BENCH_ONLY=sdk to run one part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
+ * BENCH_ONLY=sdk or BENCH_ONLY=first-visit to run one part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
  * bench/results/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { benchFirstVisit } from './first-visit.bench.js';
 import { benchHotPath, writeProfileReport } from './hot-path/index.js';
 import { benchKeyList } from './key-list.bench.js';
 import { benchSdk, type SdkReport } from './sdk/index.js';
@@ -22,6 +23,12 @@ if (only === undefined || only === 'key-list') {
   process.stderr.write('key list (admin, 100,000 keys)\n');
   results.push(...(await benchKeyList(undefined)));
   if (process.env.BENCH_DATABASE_URL) results.push(...(await benchKeyList(process.env.BENCH_DATABASE_URL)));
+}
+
+if (only === undefined || only === 'first-visit') {
+  process.stderr.write('first visit in Chromium, empty cache (issue 11)\n');
+  const firstVisit = await benchFirstVisit();
+  results.push(...firstVisit.results);
 }
 
 let hotPath: Awaited<ReturnType<typeof benchHotPath>> | null = null;

@@ -300,26 +300,40 @@ describe('API keys in the admin', () => {
     await reveal.getByRole('button', { name: 'I have copied it' }).click();
     await reveal.waitFor({ state: 'detached' });
 
+    // After the one-time reveal, the new key's page: it carries the name on.
+    await page.waitForURL(`**${keysPath}/${rolledKeyId}`);
+    await page.getByRole('heading', { level: 2, name: 'Checkout backend' }).waitFor();
+    await page.getByText(`Replaces ${createdKeyId}.`).waitFor();
+    expect(await page.content()).not.toContain(newKey);
+
+    // The old key keeps its name (no id appended) and says when it stops working.
+    await page.goto(`${keysPath}/${createdKeyId}`);
     const notice = page.getByText(/^Rolled — stops working at /);
     await notice.waitFor();
-    const old = await trpcQuery<{ graceEndsAt: string; rolledToId: string }>('key.byId', {
+    await page.getByRole('heading', { level: 2, name: 'Checkout backend', exact: true }).waitFor();
+    const old = await trpcQuery<{ graceEndsAt: string; rolledToId: string; name: string }>('key.byId', {
       orgId: (
         await trpcQuery<{ organizations: Array<{ id: string; slug: string }> }>('auth.me')
       ).organizations.find((org) => org.slug === orgSlug)?.id,
       keyId: createdKeyId,
     });
     expect(old.rolledToId).toBe(rolledKeyId);
+    expect(old.name).toBe('Checkout backend');
     const graceMs = new Date(old.graceEndsAt).getTime() - before;
     expect(graceMs).toBeGreaterThan(86_400_000 - 60_000);
     expect(graceMs).toBeLessThan(86_400_000 + 60_000);
-    expect(await page.content()).not.toContain(newKey);
     await dismissToasts();
     await screenshot(page, 'keys-15-rolled-old-key');
 
-    await page.getByRole('link', { name: 'View the new key' }).click();
+    // In the table both carry the name; the old one says "Rolled, ends in …" and links on.
+    await openKeys();
+    const rolledRow = rows().filter({ has: page.locator(`a[href$="/keys/${createdKeyId}"]`) });
+    await rolledRow.getByText(/^Rolled, ends in /).waitFor();
+    expect(await row('Checkout backend').count()).toBe(2);
+    await screenshot(page, 'keys-15b-rolled-in-table');
+    await rolledRow.getByRole('link', { name: 'New key' }).click();
     await page.waitForURL(`**${keysPath}/${rolledKeyId}`);
     await page.getByRole('heading', { level: 2, name: 'Checkout backend' }).waitFor();
-    await page.getByText(`Replaces ${createdKeyId}.`).waitFor();
   });
 
   it('revokes only after confirmation: cancel keeps the key active, confirm revokes it', async () => {

@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { precompress } from './precompress';
 
 const API = 'http://localhost:3000';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   // Workspace packages resolve to their TypeScript sources, so the SPA never waits for their builds.
   resolve: { conditions: ['@keysmith/source', ...defaultClientConditions] },
   server: {

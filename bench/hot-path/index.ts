@@ -403,7 +403,13 @@ export async function benchHotPath(): Promise<HotPathReport> {
     servers.push(api.proc);
     const phases: Phase[] = [];
     const dbPids = api.dbPid === null ? [] : [api.dbPid];
-    const b = await closed('(b) POST /v1/keys/verify', api.proc, `${api.url}/v1/keys/verify`, verifyReqs, dbPids);
+    const b = await closed(
+      '(b) POST /v1/keys/verify',
+      api.proc,
+      `${api.url}/v1/keys/verify`,
+      verifyReqs,
+      dbPids,
+    );
     phases.push({ name: '(b) closed loop', from: b.from, to: b.to });
     const bRps = b.result.requestsPerSecond;
     figures.push({

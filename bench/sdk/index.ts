@@ -106,7 +106,13 @@ export async function benchSdk(): Promise<SdkReport> {
     running.push(plain.proc);
     // Keysmith's processes: the API and its embedded database.
     const keysmithPids = api.dbPid === null ? [api.proc.pid] : [api.proc.pid, api.dbPid];
-    const bare = await closed('(g) Fastify route, no middleware', plain.proc, plain.url, requests, keysmithPids);
+    const bare = await closed(
+      '(g) Fastify route, no middleware',
+      plain.proc,
+      plain.url,
+      requests,
+      keysmithPids,
+    );
 
     const guarded = await startAppServer(job('protected', await freePort()));
     running.push(guarded.proc);

@@ -18,9 +18,15 @@ const BUILD_OUTPUTS = ['apps/web/dist/index.html', 'apps/api/dist/main.js', 'pac
 export function ensureBuilt(): void {
   const missing = BUILD_OUTPUTS.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
   if (missing.length === 0 && process.env.E2E_REBUILD !== '1') return;
-  execFileSync('pnpm', ['--filter', '@keysmith/domain', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  execFileSync('pnpm', ['--filter', '@keysmith/web', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  execFileSync('pnpm', ['--filter', '@keysmith/api', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test; the build must see production, or Vite bundles React's dev build.
+  const options = {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  } as const;
+  execFileSync('pnpm', ['--filter', '@keysmith/domain', 'build'], options);
+  execFileSync('pnpm', ['--filter', '@keysmith/web', 'build'], options);
+  execFileSync('pnpm', ['--filter', '@keysmith/api', 'build'], options);
 }
 
 async function freePort(): Promise<number> {

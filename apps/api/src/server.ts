@@ -7,6 +7,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { newId, requestIdGenerator } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
+import { loadLogo } from './modules/space/space-logo.js';
 import { restPlugin } from './rest/plugin.js';
 import { sendError } from './rest/rest-errors.js';
 import type { AppServices } from './services.js';
@@ -30,6 +31,16 @@ export function metricsAllowed(
     if (given.length === wanted.length && timingSafeEqual(given, wanted)) return true;
   }
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
+/**
+ * Vite names everything under `assets/` by a hash of its content, so a cached copy can never be
+ * stale: a year, immutable. `index.html` (and anything else unhashed) names those files, so the
+ * browser revalidates it on every visit and a deploy is picked up at once.
+ */
+export function spaCacheControl(webDist: string, filePath: string): string {
+  const relative = path.relative(webDist, filePath).split(path.sep).join('/');
+  return relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** Builds the HTTP server: tRPC at /trpc, /healthz, and the built SPA at / (with history fallback). */
@@ -137,9 +148,31 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     });
   });
 
+  // Uploaded space logos: named by their content hash, so cached for good. SVGs are checked
+  // against an allowlist on upload and served with a CSP that forbids scripts anyway.
+  server.get('/logos/:file', { logLevel: 'warn' }, async (request, reply) => {
+    const logo = await loadLogo(app.orm.em.fork(), request.url.split('?')[0] ?? '');
+    if (!logo) return reply.code(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+    void reply
+      .header('content-type', logo.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    return reply.send(logo.content);
+  });
+
   const webDist = path.resolve(app.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
   if (existsSync(path.join(webDist, 'index.html'))) {
-    await server.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+    await server.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes `.br` and `.gz` beside each text asset (apps/web/precompress.ts):
+      // served by Accept-Encoding, with `Vary: Accept-Encoding`, and no compression per request.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => reply.header('cache-control', spaCacheControl(webDist, filePath)),
+    });
     server.setNotFoundHandler((request, reply) => {
       const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
       if (isPage && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');

@@ -253,6 +253,38 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     }
   });
 
+  it('filters keys expiring within N days, and lists the categories in use', async () => {
+    const { fx, c } = await ownerCaller();
+    const other = await addSpace(app, fx.orgId, 'Partners');
+    const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+    const mk = (name: string, extra: Record<string, unknown>) =>
+      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name, ...extra }).then((k) => k.record.id);
+    await mk('soon', { expiresAt: inDays(10), category: 'partner-integrations' });
+    await mk('edge', { expiresAt: inDays(29.9) });
+    await mk('later', { expiresAt: inDays(45), category: 'staging' });
+    await mk('never', {});
+    const revoked = await mk('revoked soon', { expiresAt: inDays(5) });
+    await c.key.revoke({ orgId: fx.orgId, keyId: revoked });
+    await c.key.create({ orgId: fx.orgId, spaceId: other, name: 'hidden', category: 'secret-project' });
+
+    const expiring = await c.key.list({ orgId: fx.orgId, expiresWithinDays: 30 });
+    expect(expiring.data.map((k) => k.name).sort()).toEqual(['edge', 'soon']);
+    await expect(c.key.list({ orgId: fx.orgId, expiresWithinDays: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+
+    expect((await c.key.categories({ orgId: fx.orgId })).categories).toEqual([
+      'partner-integrations',
+      'production',
+      'secret-project',
+      'staging',
+    ]);
+    // A member with a role in the first space only sees that space's categories.
+    const dev = await addMember(app, fx.orgId, 'member', { spaceId: fx.spaceId, role: 'viewer' });
+    const devCaller = await app.caller(dev.cookie);
+    expect((await devCaller.key.categories({ orgId: fx.orgId })).categories).not.toContain('secret-project');
+  });
+
   it('updates §2.2 fields and audits before/after', async () => {
     const { fx, c } = await ownerCaller();
     const { record } = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Before' });
@@ -388,6 +420,45 @@ describe(`API keys on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const immediate = await c.key.roll({ orgId: fx.orgId, keyId: rolled.record.id, gracePeriodSeconds: 0 });
     expect((await c.key.byId({ orgId: fx.orgId, keyId: rolled.record.id })).status).toBe('revoked');
     expect(immediate.record.status).toBe('active');
+  });
+
+  it('keeps the name when rolling: no id appended, still unique among keys not rolled', async () => {
+    const { fx, c } = await ownerCaller();
+    const first = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Ledger sync' });
+    const second = await c.key.roll({ orgId: fx.orgId, keyId: first.record.id, gracePeriodSeconds: 3600 });
+    const third = await c.key.roll({ orgId: fx.orgId, keyId: second.record.id, gracePeriodSeconds: 3600 });
+    for (const id of [first.record.id, second.record.id, third.record.id]) {
+      expect((await c.key.byId({ orgId: fx.orgId, keyId: id })).name).toBe('Ledger sync');
+    }
+    const listed = await c.key.list({ orgId: fx.orgId, search: 'ledger' });
+    expect(listed.data.map((k) => k.name)).toEqual(['Ledger sync', 'Ledger sync', 'Ledger sync']);
+    // A rolled key may be edited without its name clashing with its replacement's ...
+    await expect(
+      c.key.update({ orgId: fx.orgId, keyId: first.record.id, patch: { description: 'Old one' } }),
+    ).resolves.toMatchObject({ name: 'Ledger sync', description: 'Old one' });
+    // ... but the name is still taken by the key in use, case-insensitively.
+    await expect(
+      c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'LEDGER SYNC' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('names the key that created a key as its owner', async () => {
+    const { fx, c } = await ownerCaller();
+    const bot = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Deploy bot' });
+    const made = await c.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Made by the bot' });
+    // As `/v1/api-keys` records a key-created key: no owner user, the creating key's id.
+    await app.db.orm.em
+      .fork()
+      .nativeUpdate(ApiKey, { id: made.record.id }, { ownerUser: null, ownerKeyId: bot.record.id });
+    const fresh = await app.caller(fx.owner.cookie);
+    expect(await fresh.key.byId({ orgId: fx.orgId, keyId: made.record.id })).toMatchObject({
+      owner: null,
+      ownerKeyId: bot.record.id,
+      ownerKeyName: 'Deploy bot',
+    });
+    const listed = await fresh.key.list({ orgId: fx.orgId, search: 'made by' });
+    expect(listed.data[0]?.ownerKeyName).toBe('Deploy bot');
+    expect((await fresh.key.byId({ orgId: fx.orgId, keyId: bot.record.id })).ownerKeyName).toBeNull();
   });
 
   it('revokes a rolled key when its grace ends, also after a restart, exactly once', async () => {

@@ -94,6 +94,7 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'space.byId':                    row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
   'space.create':                  row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       ok'),
   'space.update':                  row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
+  'space.uploadLogo':              row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'space.delete':                  row('UNA ok    ok    FOR  FOR  FOR  NF     NF       NF'),
   'space.unarchive':               row('UNA ok    ok    FOR  FOR  FOR  NF     NF       NF'),
   'space.members.list':            row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
@@ -103,6 +104,7 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   // Keys: the case's key K lives in space S and was created by the org owner.
   'key.list':                      row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
   'key.byId':                      row('UNA ok    ok    ok   ok   ok   NF     NF       NF'),
+  'key.categories':                row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
   'key.create':                    row('UNA ok    ok    ok   ok   FOR  NF     NF       NF'),
   'key.update':                    row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
   'key.deactivate':                row('UNA ok    ok    ok   FOR  FOR  NF     NF       NF'),
@@ -139,7 +141,10 @@ const EXPECTED: Record<string, Record<TActor, TOutcome>> = {
   'webhook.delete':                row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'webhook.deliveries':            row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'webhook.redeliver':             row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
+  'webhook.sendTest':              row('UNA ok    ok    FOR  FOR  FOR  FOR    NF       NF'),
   'notification.list':             row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
+  'notification.markRead':         row('UNA ok    ok    ok   ok   ok   ok     NF       NF'),
+  'notification.markAllRead':      row('UNA ok    ok    ok   ok   ok   ok     NF       ok'),
 };
 
 /** Users are shared by all cases (argon2 is slow); organizations and spaces are fresh per case. */
@@ -176,6 +181,8 @@ interface World {
   /** Webhook endpoint E of A (created by A's owner) and a failed delivery D to it. */
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  /** The event of D: a notification every member of A may see (it names no space). */
+  notificationEventId: string;
   users: Users;
   actorUser: TestUser | null;
 }
@@ -190,6 +197,10 @@ const POLICY = {
   rotationReminderDays: 90,
   requireIpAllowlistForLive: false,
 };
+
+/** A 1×1 transparent PNG. */
+const PNG_1PX =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** Valid input for each procedure, so that authorization is the only reason to refuse. */
 const INPUTS: Record<string, TInputBuilder> = {
@@ -218,6 +229,7 @@ const INPUTS: Record<string, TInputBuilder> = {
   'space.byId': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.create': (w) => ({ orgId: w.orgId, name: 'New space' }),
   'space.update': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, name: 'Renamed space' }),
+  'space.uploadLogo': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, contentBase64: PNG_1PX }),
   'space.delete': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.unarchive': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
   'space.members.list': (w) => ({ orgId: w.orgId, spaceId: w.spaceId }),
@@ -236,6 +248,7 @@ const INPUTS: Record<string, TInputBuilder> = {
   'space.members.remove': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, userId: w.users.target.id }),
   'key.list': (w) => ({ orgId: w.orgId }),
   'key.byId': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
+  'key.categories': (w) => ({ orgId: w.orgId }),
   'key.create': (w) => ({ orgId: w.orgId, spaceId: w.spaceId, name: 'Matrix key' }),
   'key.update': (w) => ({ orgId: w.orgId, keyId: w.keyId, patch: { description: 'edited' } }),
   'key.deactivate': (w) => ({ orgId: w.orgId, keyId: w.keyId }),
@@ -284,7 +297,10 @@ const INPUTS: Record<string, TInputBuilder> = {
   'webhook.delete': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'webhook.deliveries': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'webhook.redeliver': (w) => ({ orgId: w.orgId, deliveryId: w.webhookDeliveryId }),
+  'webhook.sendTest': (w) => ({ orgId: w.orgId, endpointId: w.webhookEndpointId }),
   'notification.list': (w) => ({ orgId: w.orgId }),
+  'notification.markRead': (w) => ({ orgId: w.orgId, id: w.notificationEventId }),
+  'notification.markAllRead': (w) => ({ orgId: w.orgId }),
 };
 
 const procedurePaths = Object.keys(appRouter._def.procedures).sort();
@@ -394,6 +410,7 @@ async function buildWorld(actor: TActor): Promise<World> {
     blockedIp,
     webhookEndpointId: webhook.endpointId,
     webhookDeliveryId: webhook.deliveryId,
+    notificationEventId: webhook.eventId,
     users: u,
     actorUser,
   };
@@ -406,7 +423,7 @@ async function buildWorld(actor: TActor): Promise<World> {
 async function createWebhookFixture(
   orgId: string,
   owner: TestUser,
-): Promise<{ endpointId: string; deliveryId: string }> {
+): Promise<{ endpointId: string; deliveryId: string; eventId: string }> {
   const em = app.db.orm.em.fork();
   const { endpoint } = await createEndpoint(
     em,
@@ -422,7 +439,7 @@ async function createWebhookFixture(
   await em.flush();
   const delivery = await em.findOneOrFail(WebhookDelivery, { event: event.id });
   await em.nativeUpdate(WebhookDelivery, { id: delivery.id }, { status: 'failed', attempts: 9 });
-  return { endpointId: endpoint.id, deliveryId: delivery.id };
+  return { endpointId: endpoint.id, deliveryId: delivery.id, eventId: event.id };
 }
 
 let blockedIps = 0;

@@ -71,8 +71,95 @@ describe('notification.list', () => {
       id: expect.stringMatching(/^evt_/),
       type: 'ip.blocked',
       createdAt: new Date(t + 4).toISOString(),
+      firstAt: new Date(t + 4).toISOString(),
+      count: 1,
+      ips: [],
+      read: false,
       data: { ip: '198.51.100.4', key_id: null },
     });
+  });
+
+  it('groups new IPs per key and UTC day, filters by kind, and keeps read state per user', async () => {
+    const fx = await createOrgFixture(app);
+    const owner = await app.caller(fx.owner.cookie);
+    const admin = await addMember(app, fx.orgId, 'admin');
+    const { record: key } = await owner.key.create({ orgId: fx.orgId, spaceId: fx.spaceId, name: 'Busy' });
+    const em = app.db.orm.em.fork();
+    const day = Date.parse('2026-11-20T08:00:00.000Z');
+    for (const [i, ip] of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.2'].entries()) {
+      await emitEvent(em, fx.orgId, 'key.new_ip', { key_id: key.id, ip }, new Date(day + i * 3_600_000));
+    }
+    // The next UTC day is another entry; so is every other kind of event.
+    await emitEvent(
+      em,
+      fx.orgId,
+      'key.new_ip',
+      { key_id: key.id, ip: '203.0.113.9' },
+      new Date(day + 86_400_000),
+    );
+    await emitEvent(em, fx.orgId, 'ip.blocked', { ip: '198.51.100.7' }, new Date(day + 2 * 86_400_000));
+    await em.flush();
+
+    const page = await owner.notification.list({ orgId: fx.orgId });
+    expect(page.data.map((n) => [n.type, n.count])).toEqual([
+      ['ip.blocked', 1],
+      ['key.new_ip', 1],
+      ['key.new_ip', 4],
+    ]);
+    const grouped = page.data[2];
+    expect(grouped?.ips.sort()).toEqual(['203.0.113.1', '203.0.113.2', '203.0.113.3']);
+    expect(grouped?.firstAt).toBe(new Date(day).toISOString());
+    expect(grouped?.createdAt).toBe(new Date(day + 3 * 3_600_000).toISOString());
+    expect(page.data.every((n) => !n.read)).toBe(true);
+
+    const onlyIps = await owner.notification.list({ orgId: fx.orgId, kind: 'key.new_ip' });
+    expect(onlyIps.data.map((n) => n.type)).toEqual(['key.new_ip', 'key.new_ip']);
+
+    // Read state is the reader's own: the owner reads the grouped entry, the admin does not.
+    await owner.notification.markRead({ orgId: fx.orgId, id: grouped?.id ?? '' });
+    const after = await owner.notification.list({ orgId: fx.orgId });
+    expect(after.data.map((n) => n.read)).toEqual([false, false, true]);
+    const unread = await owner.notification.list({ orgId: fx.orgId, unread: true });
+    expect(unread.data).toHaveLength(2);
+    const adminCaller = await app.caller(admin.cookie);
+    expect((await adminCaller.notification.list({ orgId: fx.orgId })).data.map((n) => n.read)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+
+    // Mark all read, then a newer event in the same group makes the entry unread again.
+    await owner.notification.markAllRead({ orgId: fx.orgId });
+    expect((await owner.notification.list({ orgId: fx.orgId, unread: true })).data).toHaveLength(0);
+    await emitEvent(em, fx.orgId, 'ip.blocked', { ip: '198.51.100.8' });
+    await em.flush();
+    const fresh = await owner.notification.list({ orgId: fx.orgId, unread: true });
+    expect(fresh.data.map((n) => n.data.ip)).toEqual(['198.51.100.8']);
+
+    // An event of another organization cannot be marked.
+    const other = await createOrgFixture(app);
+    const foreign = await emitEvent(em, other.orgId, 'ip.blocked', { ip: '198.51.100.9' });
+    await em.flush();
+    expect((await rejection(owner.notification.markRead({ orgId: fx.orgId, id: foreign.id }))).code).toBe(
+      'NOT_FOUND',
+    );
+  });
+
+  it('does not list webhook test events, and a roll does not repeat an expiry notice', async () => {
+    const fx = await createOrgFixture(app);
+    const owner = await app.caller(fx.owner.cookie);
+    const { record } = await owner.key.create({
+      orgId: fx.orgId,
+      spaceId: fx.spaceId,
+      name: 'Expiring',
+      expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    });
+    const { warnExpiringKeys } = await import('../src/modules/scheduler/expiry-notices.js');
+    await warnExpiringKeys(app.db.orm.em.fork());
+    await owner.key.roll({ orgId: fx.orgId, keyId: record.id, gracePeriodSeconds: 3600 });
+    await warnExpiringKeys(app.db.orm.em.fork());
+    const kinds = (await owner.notification.list({ orgId: fx.orgId, kind: 'key.expiring' })).data;
+    expect(kinds).toHaveLength(1);
   });
 
   it('pages with a cursor without skipping or repeating events, even within one microsecond', async () => {

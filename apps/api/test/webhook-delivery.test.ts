@@ -67,6 +67,36 @@ function deliveryRows(endpointId: string): Promise<WebhookDelivery[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('webhook delivery', () => {
+  it('sends a test event to one endpoint on demand, signed, and logs its delivery', async () => {
+    const fx = await createOrgFixture(app);
+    const c = await app.caller(fx.owner.cookie);
+    const r = await receiver((_req, res) => res.writeHead(200).end('ok'));
+    // Subscribed to something else entirely: a test event goes to this endpoint regardless.
+    const { id: endpointId, secret } = await endpointFor(fx, `${r.url}/hooks`, ['ip.blocked']);
+    const queued = await c.webhook.sendTest({ orgId: fx.orgId, endpointId });
+    expect(queued).toMatchObject({ endpointId, eventType: 'webhook.test', status: 'pending', attempts: 0 });
+    await r.waitFor(1);
+    const [request] = r.requests;
+    const body = JSON.parse(request?.body ?? '{}') as { type?: string; data?: { endpoint_id?: string } };
+    expect(body.type).toBe('webhook.test');
+    expect(body.data?.endpoint_id).toBe(endpointId);
+    expect(
+      verifyKeysmithSignature(request?.body ?? '', String(request?.headers['keysmith-signature']), secret),
+    ).toBe(true);
+    const log = await eventually(async () => {
+      const page = await c.webhook.deliveries({ orgId: fx.orgId, endpointId });
+      return page.data[0]?.status === 'delivered' ? page.data : undefined;
+    });
+    expect(log[0]).toMatchObject({ id: queued.id, eventType: 'webhook.test', lastStatusCode: 200 });
+    // Not a notification, and another organization's endpoint is not found.
+    expect((await c.notification.list({ orgId: fx.orgId })).data).toHaveLength(0);
+    const other = await createOrgFixture(app);
+    const otherCaller = await app.caller(other.owner.cookie);
+    await expect(otherCaller.webhook.sendTest({ orgId: other.orgId, endpointId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('retries a failing receiver with back-off and delivers exactly once after a 2xx', async () => {
     const fx = await createOrgFixture(app);
     const c = await app.caller(fx.owner.cookie);

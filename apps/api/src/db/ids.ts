@@ -15,7 +15,9 @@ export type TIdPrefix =
   | 'evt'
   | 'log'
   | 'req'
-  | 'kpl';
+  | 'kpl'
+  | 'nrd'
+  | 'nmk';
 
 export function newId(prefix: TIdPrefix): string {
   return generatePublicId(prefix, 16);

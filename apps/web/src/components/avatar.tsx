@@ -1,5 +1,5 @@
 import { avatarColorFor, initialsOf } from '@keysmith/domain';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { classNames } from '../lib/class-names';
 
 export type AvatarSize = 'xs' | 'sm' | 'md' | 'lg' | 'xl';
@@ -33,14 +33,21 @@ function Monogram({
   shape,
 }: MonogramProps & { shape: 'circle' | 'square' }): ReactNode {
   const background = color ?? avatarColorFor(seed ?? name);
+  // An image that fails to load (moved, blocked, not an image) falls back to the initials.
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const image = src && src !== failedSrc ? src : null;
   const a11y = decorative ? { 'aria-hidden': true as const } : { role: 'img', 'aria-label': name };
   return (
     <span
       className={classNames('monogram', `monogram--${shape}`, `monogram--${size}`, className)}
-      style={src ? undefined : { backgroundColor: background }}
+      style={image ? undefined : { backgroundColor: background }}
       {...a11y}
     >
-      {src ? <img src={src} alt="" /> : (initials ?? initialsOf(name))}
+      {image ? (
+        <img src={image} alt="" onError={() => setFailedSrc(image)} />
+      ) : (
+        (initials ?? initialsOf(name))
+      )}
     </span>
   );
 }

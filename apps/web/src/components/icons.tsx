@@ -267,6 +267,14 @@ export const MoreHorizontalIcon = icon(
     <circle cx="5" cy="12" r="1" />
   </>,
 );
+export const MoreVerticalIcon = icon(
+  'MoreVertical',
+  <>
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="12" cy="5" r="1" />
+    <circle cx="12" cy="19" r="1" />
+  </>,
+);
 export const TrashIcon = icon(
   'Trash',
   <>

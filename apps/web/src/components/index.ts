@@ -11,6 +11,7 @@ export {
   IconButton,
 } from './button';
 export { Card, CardHeader } from './card';
+export { CodeBlock } from './code-block';
 export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog';
 export { CopyButton, copyToClipboard } from './copy-button';
 export { Dialog, type DialogProps } from './dialog';
@@ -26,7 +27,19 @@ export { ClearFiltersButton, FilterBar, FilterInput } from './filter-bar';
 export { KeysmithMark, KeysmithWordmark } from './keysmith-logo';
 export { LoadFailedState, NoMatchesState } from './list-states';
 export { CursorFooter, type CursorPagesQuery, LoadMoreFooter, type LoadMoreFooterProps } from './load-more';
+export { OnceRevealDialog, type OnceRevealDialogProps } from './once-reveal-dialog';
 export { Person } from './person';
+export {
+  type CursorPage,
+  cursorPaging,
+  hiddenLabel,
+  type ListQuery,
+  QueryLoadFailed,
+  QueryTable,
+  type QueryTableColumn,
+  type QueryTableProps,
+  useCursorList,
+} from './query-table';
 export {
   SegmentedControl,
   type SegmentedControlOption,

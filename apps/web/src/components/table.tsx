@@ -19,7 +19,7 @@ export interface TableProps extends HTMLAttributes<HTMLTableElement> {
   caption?: string;
 }
 
-export function Table({ caption, className, children, ...rest }: TableProps): ReactNode {
+function TableRoot({ caption, className, children, ...rest }: TableProps): ReactNode {
   return (
     <table {...rest} className={classNames('table', className)}>
       {caption ? <caption className="sr-only">{caption}</caption> : null}
@@ -88,3 +88,26 @@ export function TableCell({
     </td>
   );
 }
+
+/** The heading of a row-actions column: empty to the eye, "Actions" to screen readers. */
+function TableActionsHeader({ className }: { className?: string }): ReactNode {
+  return (
+    <TableHeaderCell align="end" {...(className ? { className } : {})}>
+      <span className="sr-only">Actions</span>
+    </TableHeaderCell>
+  );
+}
+
+/**
+ * `<Table>` and its parts as `Table.Head`, `Table.Body`, `Table.Row`, `Table.HeaderCell`,
+ * `Table.Cell` and `Table.Container`, so a screen imports one name for a whole table.
+ */
+export const Table = Object.assign(TableRoot, {
+  Container: TableContainer,
+  Head: TableHead,
+  Body: TableBody,
+  Row: TableRow,
+  HeaderCell: TableHeaderCell,
+  Cell: TableCell,
+  ActionsHeader: TableActionsHeader,
+});

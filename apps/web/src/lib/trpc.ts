@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { inferRouterOutputs } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { errorCodeOf } from './api-errors';
+import { observeServerDate } from './server-clock';
 
 /** Outputs of every procedure as the browser receives them (dates arrive as ISO strings). */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
@@ -48,8 +49,16 @@ export const trpcClient = createTRPCClient<AppRouter>({
     httpBatchLink({
       url: '/trpc',
       // The session cookie goes to this origin only (the API and the SPA share it).
-      fetch: (input, init) =>
-        fetch(input, { ...init, signal: init?.signal ?? null, credentials: 'same-origin' }),
+      fetch: async (input, init) => {
+        const sentAt = Date.now();
+        const response = await fetch(input, {
+          ...init,
+          signal: init?.signal ?? null,
+          credentials: 'same-origin',
+        });
+        observeServerDate(response.headers.get('date'), sentAt, Date.now());
+        return response;
+      },
     }),
   ],
 });

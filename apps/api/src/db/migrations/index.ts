@@ -6,8 +6,13 @@ import { Migration20261122084141_request_log_retention } from './Migration202611
 import { Migration20261122084220_webhook_secret_rotation } from './Migration20261122084220_webhook_secret_rotation.js';
 import { Migration20261122093634_last_used_index } from './Migration20261122093634_last_used_index.js';
 import { Migration20261205212255_key_policies } from './Migration20261205212255_key_policies.js';
+import { Migration20261205214500_rolled_keys_keep_names } from './Migration20261205214500_rolled_keys_keep_names.js';
+import { Migration20261205221100_webhook_test_event } from './Migration20261205221100_webhook_test_event.js';
+import { Migration20261205221251_notification_reads } from './Migration20261205221251_notification_reads.js';
 import { Migration20261205222718_security_and_hot_path } from './Migration20261205222718_security_and_hot_path.js';
+import { Migration20261205230006_space_logos } from './Migration20261205230006_space_logos.js';
 import { Migration20261205230442_merge_policies_and_security } from './Migration20261205230442_merge_policies_and_security.js';
+import { Migration20261205233141_merge_admin } from './Migration20261205233141_merge_admin.js';
 
 export const migrationsList = [
   { name: 'Migration20261122081712_init', class: Migration20261122081712_init },
@@ -24,11 +29,19 @@ export const migrationsList = [
   { name: 'Migration20261122093634_last_used_index', class: Migration20261122093634_last_used_index },
   { name: 'Migration20261205212255_key_policies', class: Migration20261205212255_key_policies },
   {
+    name: 'Migration20261205214500_rolled_keys_keep_names',
+    class: Migration20261205214500_rolled_keys_keep_names,
+  },
+  { name: 'Migration20261205221100_webhook_test_event', class: Migration20261205221100_webhook_test_event },
+  { name: 'Migration20261205221251_notification_reads', class: Migration20261205221251_notification_reads },
+  {
     name: 'Migration20261205222718_security_and_hot_path',
     class: Migration20261205222718_security_and_hot_path,
   },
+  { name: 'Migration20261205230006_space_logos', class: Migration20261205230006_space_logos },
   {
     name: 'Migration20261205230442_merge_policies_and_security',
     class: Migration20261205230442_merge_policies_and_security,
   },
+  { name: 'Migration20261205233141_merge_admin', class: Migration20261205233141_merge_admin },
 ];

@@ -58,7 +58,15 @@ export const ApiKeySchema = defineEntity({
       body: 'insert into key_changes (organization_id, key_id) values (old.organization_id, old.id); return old;',
     },
   ],
-  uniques: [{ name: 'api_keys_org_name_unique', properties: ['organization', 'nameNormalized'] }],
+  uniques: [
+    // A rolled key keeps its name beside its replacement's (issue 11): names are unique among
+    // the keys that are not rolled, which is every key a new name can clash with.
+    {
+      name: 'api_keys_org_name_unique',
+      expression:
+        'create unique index "api_keys_org_name_unique" on "api_keys" ("organization_id", "name_normalized") where "rolled_to_id" is null',
+    },
+  ],
   indexes: [
     { name: 'api_keys_org_created_idx', properties: ['organization', 'createdAt', 'id'] },
     // In the list's own order (`desc nulls last`), so the last-used sort reads the index in order.

@@ -95,12 +95,18 @@ export const ZListKeysSchema = z.object({
   category: z.string().max(32).optional(),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
   status: z.enum(KEY_STATUSES).optional(),
+  /** Only keys that still work and expire within this many days ("expiring within 30 days"). */
+  expiresWithinDays: z.number().int().min(1).max(366).optional(),
   sort: z.enum(KEY_SORTS).default('created'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.number().int().min(1).default(1),
   perPage: z.number().int().min(1).max(100).default(25),
 });
 export type TListKeys = z.infer<typeof ZListKeysSchema>;
+
+/** The categories in use among the keys the caller may read, for the keys table's filter. */
+export const ZKeyCategoriesSchema = z.object({ categories: z.array(z.string()) });
+export type TKeyCategories = z.infer<typeof ZKeyCategoriesSchema>;
 
 /** Grace period of a roll: 0 s to 7 days, default 24 h (§2.2). */
 export const ZGracePeriodSchema = z
@@ -132,6 +138,8 @@ export const ZApiKeySchema = z.object({
   }),
   owner: ZPersonSchema.nullable(),
   ownerKeyId: z.string().nullable(),
+  /** The name of the key that created this one through `/v1` (null when a person did). */
+  ownerKeyName: z.string().nullable(),
   category: z.string(),
   environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.string()),

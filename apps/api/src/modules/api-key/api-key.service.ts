@@ -44,6 +44,7 @@ import type {
   TApiKeyDto,
   TCreatedKey,
   TCreateKey,
+  TKeyCategories,
   TKeyStatus,
   TListKeys,
   TUpdateKey,
@@ -96,7 +97,8 @@ const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
 
 /**
  * The admin's view of a key. `policy` is the rules in force in its space (§10), from which the
- * DTO says whether the key is due for rotation or out of policy.
+ * DTO says whether the key is due for rotation or out of policy; `ownerKeyName` names the key
+ * that created it, when a key did.
  */
 export function toKeyDto(
   key: ApiKey,
@@ -104,6 +106,7 @@ export function toKeyDto(
   now: Date,
   usage: TWindowUsage = NO_USAGE,
   policy: KeyPolicy = NO_KEY_POLICY,
+  ownerKeyName: string | null = null,
 ): TApiKeyDto {
   const space = key.space;
   const owner = key.ownerUser ?? null;
@@ -128,6 +131,7 @@ export function toKeyDto(
         }
       : null,
     ownerKeyId: key.ownerKeyId ?? null,
+    ownerKeyName,
     category: key.category,
     environment: key.environment,
     scopes: key.scopes,
@@ -437,7 +441,11 @@ export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Prom
   });
   await flushOrConflict(ctx.em);
   await ctx.em.populate(key, ['space', 'ownerUser']);
-  return { key: generated.key, record: toKeyDto(key, false, now, NO_USAGE, policy) };
+  const owners = await ownerKeyNames(ctx.em, org.id, [key]);
+  return {
+    key: generated.key,
+    record: toKeyDto(key, false, now, NO_USAGE, policy, ownerKeyNameOf(owners, key)),
+  };
 }
 
 /** One page of the tenant's keys the principal may see, newest first unless asked otherwise. */
@@ -477,6 +485,10 @@ export async function listKeys(
     case undefined:
       break;
   }
+  if (input.expiresWithinDays !== undefined) {
+    const until = new Date(now.getTime() + input.expiresWithinDays * 86_400_000);
+    conditions.push(notRevoked, { expiresAt: { $gt: now, $lte: until } });
+  }
   const asc = input.order === 'asc';
   const direction = asc ? QueryOrder.ASC : QueryOrder.DESC;
   // Never-used keys sort after used ones when newest-first, before them when oldest-first.
@@ -504,6 +516,7 @@ export async function listKeys(
     now,
   );
   const policies = await loadPolicyBook(ctx.em, ctx.organizationId);
+  const owners = await ownerKeyNames(ctx.em, ctx.organizationId, rows);
   return {
     data: rows.map((k) =>
       toKeyDto(
@@ -512,6 +525,7 @@ export async function listKeys(
         now,
         usage.get(k.id),
         effectivePolicy(policies, k.space.id),
+        ownerKeyNameOf(owners, k),
       ),
     ),
     page: input.page,
@@ -520,13 +534,53 @@ export async function listKeys(
   };
 }
 
+/**
+ * The names of the keys that created `keys` (keys made through `/v1` by another key), read in
+ * one query within the tenant, so the admin says "Deploy bot" rather than "API key".
+ */
+async function ownerKeyNames(
+  em: Em,
+  organizationId: string,
+  keys: readonly ApiKey[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(keys.map((k) => k.ownerKeyId).filter((id): id is string => Boolean(id)))];
+  if (ids.length === 0) return new Map();
+  const owners = await em.find(
+    ApiKey,
+    { id: { $in: ids }, organization: organizationId },
+    { fields: ['id', 'name'] },
+  );
+  return new Map(owners.map((k) => [k.id, k.name]));
+}
+
+function ownerKeyNameOf(names: Map<string, string>, key: ApiKey): string | null {
+  return key.ownerKeyId ? (names.get(key.ownerKeyId) ?? null) : null;
+}
+
+/**
+ * The categories used by the keys the principal may read (built-in and custom), sorted, so
+ * the keys table can offer every one of them as a filter.
+ */
+export async function listKeyCategories(ctx: KeyServiceContext): Promise<TKeyCategories> {
+  const spaces = readableSpaces(ctx.principal);
+  const inSpaces = spaces === 'all' ? '' : ' and space_id = any(?::text[])';
+  const rows: { category: string }[] = await ctx.em
+    .getConnection()
+    .execute(
+      `select distinct category from api_keys where organization_id = ?${inSpaces} order by category limit 500`,
+      spaces === 'all' ? [ctx.organizationId] : [ctx.organizationId, pgTextArray(spaces)],
+    );
+  return { categories: rows.map((row) => row.category) };
+}
+
 export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
   const key = await loadVisibleKey(ctx, keyId);
   const now = ctx.now ?? new Date();
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
   const usage = await windowUsage(ctx.em, [key.id], now);
   const policy = await effectivePolicyFor(ctx.em, ctx.organizationId, key.space.id);
-  return toKeyDto(key, used, now, usage.get(key.id), policy);
+  const owners = await ownerKeyNames(ctx.em, ctx.organizationId, [key]);
+  return toKeyDto(key, used, now, usage.get(key.id), policy, ownerKeyNameOf(owners, key));
 }
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
@@ -756,8 +810,6 @@ export async function rollKey(
   const policy = await effectivePolicyFor(ctx.em, ctx.organizationId, old.space.id);
   assertKeyPolicy(keyPolicyViolations(policy, policyShapeOf(old), now.getTime()));
   const generated = generateApiKey({ prefix: org.keyPrefix, environment: old.environment });
-  // The key id keeps the retired name unique however often a name is rolled.
-  const rolledName = `${old.name.slice(0, 96)} (rolled, ${old.id})`;
   const replacementId = await ctx.em.transactional(async (tx) => {
     // Row lock: two concurrent rolls of one key cannot both issue a replacement.
     const locked = await tx.findOneOrFail(
@@ -767,13 +819,13 @@ export async function rollKey(
     );
     if (locked.rolledToId) throw new AppError('PRECONDITION_FAILED', 'This key was already rolled');
     const before = auditView(locked);
-    // The old key releases its name (flushed first) so the replacement can take it.
+    // The old key keeps its name: names are unique among keys not rolled (flushed first, so
+    // the replacement can take the name the old key no longer holds in the unique index).
     const name = locked.name;
-    locked.name = rolledName;
-    locked.nameNormalized = rolledName.toLowerCase();
     locked.graceEndsAt = new Date(now.getTime() + graceSeconds * 1000);
     if (graceSeconds === 0) locked.revokedAt = now;
     locked.version += 1;
+    locked.rolledToId = generated.keyId;
     await tx.flush();
     const replacement = tx.create(ApiKey, {
       id: generated.keyId,
@@ -790,6 +842,9 @@ export async function rollKey(
       secretHash: hashSecret(generated.secret),
       preview: generated.preview,
       expiresAt: locked.expiresAt ?? null,
+      // The same expiry was already announced for the old key: no second notice after a roll.
+      expiryWarnedAt: locked.expiryWarnedAt ?? null,
+      expiredNotifiedAt: locked.expiredNotifiedAt ?? null,
       lifetimeSeconds: locked.lifetimeSeconds ?? null,
       active: true,
       quotaTotal: locked.quotaTotal ?? null,
@@ -825,8 +880,15 @@ export async function rollKey(
     return replacement.id;
   });
   ctx.changes.publish(ctx.organizationId, old.id);
-  const replacement = await ctx.em
-    .fork()
-    .findOneOrFail(ApiKey, { id: replacementId }, { populate: ['space', 'ownerUser'] });
-  return { key: generated.key, record: toKeyDto(replacement, false, now, NO_USAGE, policy) };
+  const em = ctx.em.fork();
+  const replacement = await em.findOneOrFail(
+    ApiKey,
+    { id: replacementId },
+    { populate: ['space', 'ownerUser'] },
+  );
+  const owners = await ownerKeyNames(em, ctx.organizationId, [replacement]);
+  return {
+    key: generated.key,
+    record: toKeyDto(replacement, false, now, NO_USAGE, policy, ownerKeyNameOf(owners, replacement)),
+  };
 }

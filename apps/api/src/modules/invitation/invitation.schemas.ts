@@ -35,6 +35,8 @@ export type TCreatedInvitation = z.infer<typeof ZCreatedInvitationSchema>;
 /** What the accept screen shows before the user decides, to anyone holding the link. */
 export const ZInvitationPreviewSchema = z.object({
   organizationName: z.string(),
+  /** Seeds the organization's logo colour, so it looks the same here as in the admin. */
+  organizationSlug: z.string(),
   inviterName: z.string().nullable(),
   email: z.string(),
   role: z.enum(ORG_ROLES),

@@ -209,6 +209,7 @@ export async function previewInvitation(em: Em, token: string): Promise<TInvitat
   const status = invitationStatus(inv);
   return {
     organizationName: inv.organization.name,
+    organizationSlug: inv.organization.slug,
     inviterName: inv.invitedBy?.displayName ?? null,
     email: inv.email,
     role: inv.role,

@@ -15,12 +15,16 @@ export const ZLogoColorSchema = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #4F46E5')
   .transform((v) => v.toUpperCase());
 
-/** An uploaded logo's URL: https only, so the SPA never loads mixed or script content. */
+/**
+ * A logo's URL: an image on the web (https only, so the SPA never loads mixed content), or an
+ * uploaded logo's own path (`/logos/<hash>.<ext>`, see space-logo.ts).
+ */
 export const ZLogoUrlSchema = z
   .string()
   .trim()
   .max(2048, 'URL is too long')
   .refine((v) => {
+    if (/^\/logos\/[0-9a-f]{32}\.(png|jpg|svg)$/.test(v)) return true;
     try {
       const url = new URL(v);
       return url.protocol === 'https:' && url.hostname.length > 0;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Em, Orm } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
-import type { TEventType } from '../event/event.entity.js';
+import type { TStoredEventType } from '../event/event.entity.js';
 import type { SecretBox } from './secret-box.js';
 import { secretContext } from './webhook.service.js';
 import { retryDelayMs } from './webhook-retry.js';
@@ -33,7 +33,7 @@ interface ClaimedRow {
 interface EventRow {
   id: string;
   organization_id: string;
-  type: TEventType;
+  type: TStoredEventType;
   payload: Record<string, unknown> | string;
   created_at: Date | string;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, type TEventType } from '../event/event.entity.js';
+import { EVENT_TYPES, STORED_EVENT_TYPES, type TEventType } from '../event/event.entity.js';
 import { DELIVERY_STATUSES } from './webhook.entity.js';
 
 const ZIdSchema = z.string().min(1).max(64);
@@ -102,7 +102,7 @@ export const ZWebhookDeliverySchema = z.object({
   id: z.string(),
   endpointId: z.string(),
   eventId: z.string(),
-  eventType: z.enum(EVENT_TYPES),
+  eventType: z.enum(STORED_EVENT_TYPES),
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int(),
   /** When the next attempt is due (pending deliveries only). */
@@ -122,3 +122,4 @@ export const ZDeliveryPageSchema = z.object({
 export type TDeliveryPage = z.infer<typeof ZDeliveryPageSchema>;
 
 export const ZRedeliverSchema = z.object({ deliveryId: ZIdSchema });
+export const ZSendTestEventSchema = z.object({ endpointId: ZIdSchema });

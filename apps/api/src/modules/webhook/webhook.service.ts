@@ -4,7 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
-import type { TEventType } from '../event/event.entity.js';
+import { Event, type TEventType, type TStoredEventType } from '../event/event.entity.js';
 import { cursorTimeSql, decodeTimeCursor, encodeTimeCursor } from '../event/time-cursor.js';
 import type { SecretBox } from './secret-box.js';
 import { WebhookDelivery, WebhookEndpoint } from './webhook.entity.js';
@@ -222,7 +222,7 @@ interface DeliveryRow {
   id: string;
   endpoint_id: string;
   event_id: string;
-  event_type: TEventType;
+  event_type: TStoredEventType;
   status: TWebhookDelivery['status'];
   attempts: number;
   next_attempt_at: Date | string;
@@ -320,16 +320,7 @@ export async function redeliver(
     status: 'pending',
   });
   if (pending > 0) throw new AppError('CONFLICT', 'This event is already queued for this endpoint');
-  const copy = em.create(WebhookDelivery, {
-    id: newId('dlv'),
-    organizationId: scope.orgId,
-    event: original.event,
-    endpoint: original.endpoint,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-  });
+  const copy = queueDelivery(em, scope.orgId, original.event, original.endpoint, now);
   recordAudit(em, scope.audit, {
     organizationId: scope.orgId,
     action: 'webhook.redeliver',
@@ -337,11 +328,41 @@ export async function redeliver(
     after: { deliveryId: copy.id, redeliveryOf: original.id, eventId: original.event.id },
   });
   await em.flush();
+  return pendingDeliveryDto(copy.id, original.endpoint.id, original.event, now);
+}
+
+/** A pending delivery of `event` to `endpoint`, due now (the worker sends it on its next tick). */
+function queueDelivery(
+  em: Em,
+  organizationId: string,
+  event: Event,
+  endpoint: WebhookEndpoint,
+  now: Date,
+): WebhookDelivery {
+  return em.create(WebhookDelivery, {
+    id: newId('dlv'),
+    organizationId,
+    event,
+    endpoint,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
+}
+
+/** A delivery just queued, as the log shows it. */
+function pendingDeliveryDto(
+  id: string,
+  endpointId: string,
+  event: Pick<Event, 'id' | 'type'>,
+  now: Date,
+): TWebhookDelivery {
   return {
-    id: copy.id,
-    endpointId: original.endpoint.id,
-    eventId: original.event.id,
-    eventType: original.event.type,
+    id,
+    endpointId,
+    eventId: event.id,
+    eventType: event.type,
     status: 'pending',
     attempts: 0,
     nextAttemptAt: now.toISOString(),
@@ -351,4 +372,43 @@ export async function redeliver(
     deliveredAt: null,
     createdAt: now.toISOString(),
   };
+}
+
+/**
+ * Sends a `webhook.test` event to one endpoint, whatever it subscribes to: an outbox row and
+ * one pending delivery, sent by the worker at once, signed and logged like any other, so the
+ * admin sees the attempt and the receiver's answer in the endpoint's delivery log. Test events
+ * are not notifications.
+ */
+export async function sendTestEvent(
+  em: Em,
+  scope: OrgScope,
+  endpointId: string,
+  deps: Pick<WebhookDeps, 'now'> = {},
+): Promise<TWebhookDelivery> {
+  const now = deps.now ?? new Date();
+  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, organization: scope.orgId });
+  if (!endpoint) throw AppError.notFound('Webhook endpoint');
+  if (!endpoint.active) {
+    throw new AppError('PRECONDITION_FAILED', 'This endpoint is disabled: enable it to send a test event');
+  }
+  const event = em.create(Event, {
+    id: newId('evt'),
+    organizationId: scope.orgId,
+    type: 'webhook.test',
+    payload: {
+      endpoint_id: endpoint.id,
+      message: 'A test event sent from the Keysmith admin. No key changed.',
+    },
+    createdAt: now,
+  });
+  const delivery = queueDelivery(em, scope.orgId, event, endpoint, now);
+  recordAudit(em, scope.audit, {
+    organizationId: scope.orgId,
+    action: 'webhook.test',
+    target: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
+    after: { deliveryId: delivery.id, eventId: event.id },
+  });
+  await em.flush();
+  return pendingDeliveryDto(delivery.id, endpoint.id, event, now);
 }

@@ -7,12 +7,15 @@ import {
   DropdownMenu,
   DropdownMenuItem,
   DropdownMenuSeparator,
+  IconButton,
   useToast,
 } from '../../components';
 import {
   BanSmallIcon,
   CopyIcon,
+  EyeIcon,
   MoreHorizontalIcon,
+  MoreVerticalIcon,
   PauseIcon,
   PencilSimpleIcon,
   PlayIcon,
@@ -34,8 +37,11 @@ export interface KeyActionsProps {
   record: KeyRecord;
   /** Whether the user may change this key (§4); otherwise only "copy preview" is offered. */
   canManage: boolean;
-  /** Opens the edit or roll dialog, which the page owns (they lead to the one-time reveal). */
-  onOpen: (dialog: 'edit' | 'roll') => void;
+  /**
+   * Opens the edit or roll dialog, which the detail page owns (they lead to the one-time
+   * reveal). Without it (a table row) the menu offers "View details" instead.
+   */
+  onOpen?: (dialog: 'edit' | 'roll') => void;
 }
 
 /**
@@ -43,6 +49,7 @@ export interface KeyActionsProps {
  * delete when unused) and the confirmations of the destructive ones.
  */
 export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyActionsProps): ReactNode {
+  const inRow = onOpen === undefined;
   const toast = useToast();
   const [dialog, setDialog] = useState<KeyDialog>(null);
   const { storeRecord, refreshLists, forget } = useKeyCacheUpdates(orgId);
@@ -82,26 +89,42 @@ export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyAct
         label={`Actions for ${name}`}
         align="end"
         width={272}
-        trigger={(props, open) => (
-          <Button
-            {...props}
-            variant="secondary"
-            icon={<MoreHorizontalIcon size={16} />}
-            data-open={open || undefined}
-          >
-            Actions
-          </Button>
-        )}
+        trigger={(props, open) =>
+          inRow ? (
+            <IconButton {...props} label={`Actions for ${name}`} size="sm" data-open={open || undefined}>
+              <MoreVerticalIcon size={16} />
+            </IconButton>
+          ) : (
+            <Button
+              {...props}
+              variant="secondary"
+              icon={<MoreHorizontalIcon size={16} />}
+              data-open={open || undefined}
+            >
+              Actions
+            </Button>
+          )
+        }
       >
         <DropdownMenuItem icon={<CopyIcon size={16} />} onSelect={copyPreview}>
           Copy masked preview
         </DropdownMenuItem>
+        {inRow ? (
+          <DropdownMenuItem
+            icon={<EyeIcon size={16} />}
+            onSelect={() => navigate(organizationPath(orgSlug, `keys/${record.id}`))}
+          >
+            View details
+          </DropdownMenuItem>
+        ) : null}
         {canManage && !revoked ? (
           <>
-            <DropdownMenuItem icon={<PencilSimpleIcon size={16} />} onSelect={() => onOpen('edit')}>
-              Edit settings
-            </DropdownMenuItem>
-            {!rolled ? (
+            {onOpen ? (
+              <DropdownMenuItem icon={<PencilSimpleIcon size={16} />} onSelect={() => onOpen('edit')}>
+                Edit settings
+              </DropdownMenuItem>
+            ) : null}
+            {onOpen && !rolled ? (
               <DropdownMenuItem icon={<RotateIcon size={16} />} onSelect={() => onOpen('roll')}>
                 Roll key…
               </DropdownMenuItem>
@@ -183,7 +206,7 @@ export function KeyActions({ orgId, orgSlug, record, canManage, onOpen }: KeyAct
           forget(record.id);
           void refreshLists();
           toast({ title: `${name} is deleted` });
-          navigate(organizationPath(orgSlug, 'keys'));
+          if (!inRow) navigate(organizationPath(orgSlug, 'keys'));
         }}
       />
     </>

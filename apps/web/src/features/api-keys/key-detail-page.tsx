@@ -1,6 +1,6 @@
 import type { Plan } from '@keysmith/domain';
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import {
   Alert,
   Button,
@@ -15,27 +15,22 @@ import {
 import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
-import { Link } from '../../lib/router';
+import { formatCount, formatInstant } from '../../lib/format';
+import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { KeyPolicyBadges, KeyPolicyNotice } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
+import { prefetchKeyUsage } from '../usage/key-usage-queries';
 import { KeyActions } from './key-actions';
-import {
-  categoryLabel,
-  formatCount,
-  formatInstant,
-  isInGrace,
-  keyDisplayName,
-  WINDOW_ORDER,
-} from './key-display';
+import { categoryLabel, isInGrace, keyDisplayName, WINDOW_ORDER } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   EnvironmentBadge,
   OwnerLabel,
   RelativeTime,
-  RolledBadge,
+  RolledNote,
   SpaceLabel,
   StatusBadge,
   useNow,
@@ -53,6 +48,8 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
   const listPath = organizationPath(organization.slug, 'keys');
   const query = useQuery(trpc.key.byId.queryOptions({ orgId, keyId }));
   const spaces = useSpaces(orgId);
+  // With the key, not after it: one batched request instead of two round trips in a row.
+  useEffect(() => prefetchKeyUsage(orgId, keyId), [orgId, keyId]);
   const now = useNow();
   const toast = useToast();
   const { storeRecord, refreshAll } = useKeyCacheUpdates(orgId);
@@ -134,7 +131,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
             <h2 className="key-header__title">{name}</h2>
             <StatusBadge status={record.status} />
             <EnvironmentBadge environment={record.environment} />
-            <RolledBadge record={record} now={now} />
+            <RolledNote record={record} now={now} orgSlug={organization.slug} />
             <KeyPolicyBadges status={record.policy} />
           </div>
           <div className="key-header__meta">
@@ -203,7 +200,15 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
           setIssued(rolled);
         }}
       />
-      <KeyRevealDialog issued={issued} onClose={() => setIssued(null)} />
+      <KeyRevealDialog
+        issued={issued}
+        onClose={() => {
+          // After a roll's one-time reveal, the new key's page: that is the key in use now.
+          const next = issued?.replaces ? issued.record.id : null;
+          setIssued(null);
+          if (next) navigate(organizationPath(organization.slug, `keys/${next}`));
+        }}
+      />
     </div>
   );
 }

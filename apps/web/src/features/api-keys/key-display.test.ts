@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatCompactCount, formatRelative } from '../../lib/format';
 import { graceSeconds } from './grace-period';
-import {
-  configuredQuotas,
-  formatCompactCount,
-  formatDuration,
-  formatRelative,
-  isInGrace,
-  keyDisplayName,
-} from './key-display';
+import { configuredQuotas, formatDuration, isInGrace, keyDisplayName } from './key-display';
 import { canCreateIn, canManageKey } from './key-permissions';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');

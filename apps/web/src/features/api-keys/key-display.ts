@@ -1,5 +1,6 @@
 import { type BUILTIN_CATEGORIES, QUOTA_WINDOW_NAMES, type QuotaWindowName } from '@keysmith/domain';
 import type { BadgeTone } from '../../components';
+import { formatCount } from '../../lib/format';
 import type { KeyEnvironment, KeyRecord, KeyStatus } from './key-types';
 
 /**
@@ -49,57 +50,6 @@ export const QUOTA_WINDOW_SPAN: Record<QuotaWindowName, string> = {
   monthly: 'last 30 days',
 };
 
-const numberFormat = new Intl.NumberFormat('en-US');
-
-/** `1,234` (grouped the same way for everyone, like the API's docs). */
-export function formatCount(value: number): string {
-  return numberFormat.format(value);
-}
-
-const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-
-/** `950`, `9,500`, `50K`, `2M`: big limits kept short for table cells (the exact value goes in a title). */
-export function formatCompactCount(value: number): string {
-  return value < 10_000 ? numberFormat.format(value) : compactFormat.format(value);
-}
-
-/** "Nov 22, 2026". */
-export function formatDay(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
-}
-
-/** "Nov 22, 2026, 14:05:09 UTC": the exact instant, for hovers and the detail page. */
-export function formatInstant(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'long',
-  }).format(new Date(iso));
-}
-
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
-  ['year', 365 * 86_400_000],
-  ['month', 30 * 86_400_000],
-  ['week', 7 * 86_400_000],
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-];
-
-/** "just now", "5 minutes ago", "in 3 days", "yesterday": for last-used and expiry columns. */
-export function formatRelative(iso: string, now: number): string {
-  const diff = new Date(iso).getTime() - now;
-  const abs = Math.abs(diff);
-  if (abs < 45_000) return diff <= 0 ? 'just now' : 'in a few seconds';
-  for (const [unit, ms] of UNITS) {
-    if (abs >= ms || unit === 'minute') {
-      return relativeFormat.format(Math.round(diff / ms), unit);
-    }
-  }
-  return relativeFormat.format(Math.round(diff / 60_000), 'minute');
-}
-
 /** "1 hour", "24 hours", "7 days", "90 seconds": a grace period or duration in words. */
 export function formatDuration(seconds: number): string {
   const plural = (n: number, unit: string) => `${formatCount(n)} ${unit}${n === 1 ? '' : 's'}`;
@@ -147,4 +97,14 @@ export const WINDOW_ORDER: readonly QuotaWindowName[] = QUOTA_WINDOW_NAMES;
 /** The first `length` characters of a key's id part after the environment: `sk_live_7Hq2…`. */
 export function maskedKeyLabel(prefix: string, environment: KeyEnvironment, id16: string): string {
   return `${prefix}_${environment}_${id16.slice(0, 4)}…`;
+}
+
+/** The quick-start `curl` that verifies a key of this organization (`prefix`) against `origin`. */
+export function verifySnippet(origin: string, prefix: string): string {
+  return [
+    `curl -X POST ${origin}/v1/keys/verify \\`,
+    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
+  ].join('\n');
 }

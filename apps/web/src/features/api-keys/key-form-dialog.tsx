@@ -5,12 +5,13 @@ import { Alert, Button, ButtonLink, Dialog, Select, TextField } from '../../comp
 import { PlusIcon, XIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
+import { formatCount, formatDay } from '../../lib/format';
 import { trpc, trpcClient } from '../../lib/trpc';
 import { KeyPolicyHint } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { CheckboxField, SegmentedField, TextAreaField } from './form-controls';
-import { CATEGORY_LABEL, formatCount, formatDay } from './key-display';
+import { CATEGORY_LABEL } from './key-display';
 import {
   type CategoryChoice,
   type ExpiryChoice,

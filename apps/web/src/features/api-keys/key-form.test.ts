@@ -27,6 +27,7 @@ function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
     space: { id: 'spc_1', name: 'Payments', logoColor: '#4F46E5', logoUrl: null, initials: 'P' },
     owner: null,
     ownerKeyId: null,
+    ownerKeyName: null,
     category: 'production',
     environment: 'live',
     scopes: ['orders:read'],

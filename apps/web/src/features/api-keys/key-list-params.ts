@@ -10,6 +10,8 @@ import type { KeyEnvironment, KeySort, KeyStatus, SortOrder } from './key-types'
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 export type PerPage = (typeof PER_PAGE_CHOICES)[number];
 export const DEFAULT_PER_PAGE: PerPage = 25;
+/** The "expiring soon" window: the same 30 days as the expiry notification (§2.2). */
+export const EXPIRING_DAYS = 30;
 const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'expired', 'revoked'];
 const ENVIRONMENTS: readonly KeyEnvironment[] = ['live', 'test'];
 
@@ -19,6 +21,8 @@ export interface KeyListState {
   category: string | null;
   environment: KeyEnvironment | null;
   status: KeyStatus | null;
+  /** Only keys that still work and expire within {@link EXPIRING_DAYS} days (`?expiring=30`). */
+  expiring?: true | undefined;
   sort: KeySort;
   order: SortOrder;
   page: number;
@@ -55,6 +59,7 @@ export function parseListState(params: URLSearchParams): KeyListState {
     category: nonEmpty(params.get('category'))?.slice(0, 32) ?? null,
     environment: oneOf(params.get('env'), ENVIRONMENTS),
     status: oneOf(params.get('status'), STATUSES),
+    ...(params.get('expiring') === String(EXPIRING_DAYS) ? { expiring: true as const } : {}),
     sort: params.get('sort') === 'lastUsed' ? 'lastUsed' : 'created',
     order: params.get('order') === 'asc' ? 'asc' : 'desc',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
@@ -72,6 +77,7 @@ export function listStateToSearch(state: KeyListState): string {
   if (state.category) params.set('category', state.category);
   if (state.environment) params.set('env', state.environment);
   if (state.status) params.set('status', state.status);
+  if (state.expiring) params.set('expiring', String(EXPIRING_DAYS));
   if (state.sort !== DEFAULT_LIST_STATE.sort) params.set('sort', state.sort);
   if (state.order !== DEFAULT_LIST_STATE.order) params.set('order', state.order);
   if (state.page !== 1) params.set('page', String(state.page));
@@ -82,12 +88,28 @@ export function listStateToSearch(state: KeyListState): string {
 
 /** Whether any filter or search narrows the list (the "no results" state offers to clear them). */
 export function isFiltered(state: KeyListState): boolean {
-  return Boolean(state.search.trim() || state.spaceId || state.category || state.environment || state.status);
+  return Boolean(
+    state.search.trim() ||
+      state.spaceId ||
+      state.category ||
+      state.environment ||
+      state.status ||
+      state.expiring,
+  );
 }
 
 /** The same view without search and filters (sort and page size are kept: they are preferences). */
 export function clearFilters(state: KeyListState): KeyListState {
-  return { ...state, search: '', spaceId: null, category: null, environment: null, status: null, page: 1 };
+  return {
+    ...state,
+    search: '',
+    spaceId: null,
+    category: null,
+    environment: null,
+    status: null,
+    expiring: undefined,
+    page: 1,
+  };
 }
 
 /** The `key.list` input (without `orgId`) for a state. */
@@ -99,6 +121,7 @@ export function listInput(state: KeyListState) {
     ...(state.category ? { category: state.category } : {}),
     ...(state.environment ? { environment: state.environment } : {}),
     ...(state.status ? { status: state.status } : {}),
+    ...(state.expiring ? { expiresWithinDays: EXPIRING_DAYS } : {}),
     sort: state.sort,
     order: state.order,
     page: state.page,

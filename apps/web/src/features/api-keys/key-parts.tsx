@@ -1,16 +1,11 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Avatar, Badge, Logo } from '../../components';
-import {
-  configuredQuotas,
-  ENVIRONMENT_LABEL,
-  formatCompactCount,
-  formatCount,
-  formatInstant,
-  formatRelative,
-  isInGrace,
-  STATUS_LABEL,
-  STATUS_TONE,
-} from './key-display';
+import { ArrowRightIcon, KeyIcon } from '../../components/icons';
+import { formatCompactCount, formatCount, formatInstant, formatRelative } from '../../lib/format';
+import { Link } from '../../lib/router';
+import { serverNow } from '../../lib/server-clock';
+import { organizationPath } from '../organization/organization-preference';
+import { configuredQuotas, ENVIRONMENT_LABEL, isInGrace, STATUS_LABEL, STATUS_TONE } from './key-display';
 import type { KeyEnvironment, KeyRecord } from './key-types';
 
 /** Small pieces of a key's presentation, shared by the table, the detail page and the dialogs. */
@@ -27,31 +22,57 @@ export function EnvironmentBadge({ environment }: { environment: KeyEnvironment 
   return <span className={`env-badge env-badge--${environment}`}>{ENVIRONMENT_LABEL[environment]}</span>;
 }
 
-/** "Rolled" while a rolled key is in its grace period, with the end time on hover. */
-export function RolledBadge({ record, now }: { record: KeyRecord; now: number }): ReactNode {
-  if (!record.rolledToId || !isInGrace(record, now) || !record.graceEndsAt) return null;
+/**
+ * A rolled key's note: "Rolled, ends in 5 hours" while its grace period runs (it still works),
+ * "Rolled" after, and a link to the key that replaced it.
+ */
+export function RolledNote({
+  record,
+  now,
+  orgSlug,
+}: {
+  record: KeyRecord;
+  now: number;
+  orgSlug: string;
+}): ReactNode {
+  if (!record.rolledToId) return null;
   return (
-    <span title={`Stops working at ${formatInstant(record.graceEndsAt)}`}>
-      <Badge tone="warning">Rolled</Badge>
+    <span className="rolled-note">
+      {isInGrace(record, now) && record.graceEndsAt ? (
+        <span title={`Stops working at ${formatInstant(record.graceEndsAt)}`}>
+          Rolled, ends {formatRelative(record.graceEndsAt, now)}
+        </span>
+      ) : (
+        <span>Rolled</span>
+      )}
+      <Link to={organizationPath(orgSlug, `keys/${record.rolledToId}`)} className="rolled-note__link">
+        New key <ArrowRightIcon size={11} />
+      </Link>
     </span>
   );
 }
 
-/** The current time, refreshed every `intervalMs`, so relative times ("2 minutes ago") stay true. */
+/**
+ * The current time on the server's clock, refreshed every `intervalMs`, so relative times
+ * ("2 minutes ago") stay true and agree with the instants the server wrote.
+ */
 export function useNow(intervalMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    const timer = window.setInterval(() => setNow(serverNow()), intervalMs);
     return () => window.clearInterval(timer);
   }, [intervalMs]);
   return now;
 }
 
-/** "5 minutes ago", with the exact instant on hover and in the `datetime` attribute. */
-export function RelativeTime({ iso, now }: { iso: string; now: number }): ReactNode {
+/**
+ * "5 minutes ago", with the exact instant on hover and in the `datetime` attribute. `past`
+ * marks instants that have happened (a last use): one a little ahead of `now` reads "just now".
+ */
+export function RelativeTime({ iso, now, past }: { iso: string; now: number; past?: boolean }): ReactNode {
   return (
     <time dateTime={iso} title={formatInstant(iso)} className="relative-time">
-      {formatRelative(iso, now)}
+      {formatRelative(iso, past ? Math.max(now, Date.parse(iso)) : now)}
     </time>
   );
 }
@@ -71,7 +92,11 @@ export function SpaceLabel({ space }: { space: KeyRecord['space'] }): ReactNode 
   );
 }
 
-export function OwnerLabel({ record }: { record: Pick<KeyRecord, 'owner' | 'ownerKeyId'> }): ReactNode {
+export function OwnerLabel({
+  record,
+}: {
+  record: Pick<KeyRecord, 'owner' | 'ownerKeyId' | 'ownerKeyName'>;
+}): ReactNode {
   if (record.owner) {
     return (
       <span className="inline-person">
@@ -86,9 +111,16 @@ export function OwnerLabel({ record }: { record: Pick<KeyRecord, 'owner' | 'owne
     );
   }
   if (record.ownerKeyId) {
+    const name = record.ownerKeyName ?? record.ownerKeyId;
     return (
-      <span className="text-muted" title={`Created through the API by ${record.ownerKeyId}`}>
-        API key
+      <span
+        className="inline-person"
+        title={`Created through the API with the key ${name} (${record.ownerKeyId})`}
+      >
+        <span className="owner-key-icon" aria-hidden="true">
+          <KeyIcon size={12} />
+        </span>
+        <span className="inline-person__name">{name}</span>
       </span>
     );
   }

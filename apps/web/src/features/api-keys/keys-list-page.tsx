@@ -12,7 +12,7 @@ import {
 import {
   Button,
   ClearFiltersButton,
-  CopyButton,
+  CodeBlock,
   EmptyState,
   IconButton,
   LoadFailedState,
@@ -20,12 +20,6 @@ import {
   Select,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import {
@@ -41,24 +35,19 @@ import {
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
+import { formatCount, formatInstant, formatShortDay } from '../../lib/format';
 import { Link, navigate, useLocation, useSearchParams } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { KeyPolicyBadges } from '../key-policy/key-policy-status';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
-import {
-  CATEGORY_LABEL,
-  categoryLabel,
-  formatCount,
-  formatDay,
-  formatInstant,
-  keyDisplayName,
-  STATUS_LABEL,
-} from './key-display';
+import { KeyActions } from './key-actions';
+import { categoryLabel, keyDisplayName, STATUS_LABEL, verifySnippet } from './key-display';
 import { KeyFormDialog } from './key-form-dialog';
 import {
   clearFilters,
+  EXPIRING_DAYS,
   isFiltered,
   type KeyListState,
   listInput,
@@ -74,23 +63,26 @@ import {
   OwnerLabel,
   QuotaCell,
   RelativeTime,
-  RolledBadge,
+  RolledNote,
   SpaceLabel,
   StatusBadge,
   useNow,
 } from './key-parts';
 import { KEY_SEARCH_ATTRIBUTE } from './key-paste';
-import { canCreateIn } from './key-permissions';
+import { canCreateIn, canManageKey } from './key-permissions';
 import { type IssuedKey, KeyRevealDialog } from './key-reveal-dialog';
 import type { KeyRecord, KeySort, KeyStatus } from './key-types';
+import { KeysSectionTabs } from './keys-section-tabs';
 import { UpgradePrompt } from './upgrade-prompt';
-import { useKeyCacheUpdates, useSpaces } from './use-key-data';
+import { spaceRoleOf, useKeyCacheUpdates, useSpaces } from './use-key-data';
 
 const SEARCH_DEBOUNCE_MS = 200;
+/** The status select's extra choice: keys that still work and expire soon. */
+const EXPIRING = 'expiring';
 
 /** The keys table: search, filters, sort and pagination in the URL; the create dialog and one-time reveal. */
 export function KeysListPage(): ReactNode {
-  const { organization } = useCurrentOrganization();
+  const { organization, user } = useCurrentOrganization();
   const orgId = organization.id;
   const { pathname } = useLocation();
   const params = useSearchParams();
@@ -103,6 +95,8 @@ export function KeysListPage(): ReactNode {
   const [issued, setIssued] = useState<IssuedKey | null>(null);
 
   const spaces = useSpaces(orgId);
+  // Custom categories in use, so the filter offers them too (built-ins are always listed).
+  const categories = useQuery({ ...trpc.key.categories.queryOptions({ orgId }), staleTime: 60_000 });
   const list = useQuery({
     ...trpc.key.list.queryOptions({ orgId, ...listInput(state) }),
     placeholderData: keepPreviousData,
@@ -158,14 +152,14 @@ export function KeysListPage(): ReactNode {
 
   const categoryOptions = [
     { value: '', label: 'All categories' },
-    ...BUILTIN_CATEGORIES.map((category) => ({ value: category, label: CATEGORY_LABEL[category] })),
-    ...(state.category && !(BUILTIN_CATEGORIES as readonly string[]).includes(state.category)
-      ? [{ value: state.category, label: state.category }]
-      : []),
+    ...[...new Set([...BUILTIN_CATEGORIES, ...(categories.data?.categories ?? []), state.category ?? ''])]
+      .filter(Boolean)
+      .map((category) => ({ value: category, label: categoryLabel(category) })),
   ];
 
   return (
     <div className="stack stack--lg keys-page">
+      <KeysSectionTabs current="keys" />
       <PageIntro
         description="Keys your API consumers call with, each with its scopes, expiry, quotas and rate limits."
         actions={showEmpty ? null : newKeyButton}
@@ -271,16 +265,23 @@ export function KeysListPage(): ReactNode {
               <Select
                 label="Status"
                 hideLabel
-                value={state.status ?? ''}
-                onChange={(event) =>
-                  update({ ...state, status: (event.target.value || null) as KeyStatus | null, page: 1 })
-                }
+                value={state.expiring ? EXPIRING : (state.status ?? '')}
+                onChange={(event) => {
+                  const value = event.target.value;
+                  update({
+                    ...state,
+                    status: value === EXPIRING ? null : ((value || null) as KeyStatus | null),
+                    expiring: value === EXPIRING ? true : undefined,
+                    page: 1,
+                  });
+                }}
                 options={[
                   { value: '', label: 'Any status' },
                   ...(Object.keys(STATUS_LABEL) as KeyStatus[]).map((status) => ({
                     value: status,
                     label: STATUS_LABEL[status],
                   })),
+                  { value: EXPIRING, label: `Expiring within ${EXPIRING_DAYS} days` },
                 ]}
                 fieldClassName="toolbar-select"
               />
@@ -289,16 +290,16 @@ export function KeysListPage(): ReactNode {
           </search>
 
           {listError && !data ? (
-            <TableContainer>
+            <Table.Container>
               <LoadFailedState
                 title="Couldn't load API keys"
                 description={listError.message}
                 retrying={list.isFetching}
                 onRetry={() => void list.refetch()}
               />
-            </TableContainer>
+            </Table.Container>
           ) : showNoResults ? (
-            <TableContainer>
+            <Table.Container>
               <NoMatchesState
                 title="No keys match"
                 description={
@@ -308,33 +309,45 @@ export function KeysListPage(): ReactNode {
                 }
                 onClear={() => update(clearFilters(state))}
               />
-            </TableContainer>
+            </Table.Container>
           ) : (
-            <TableContainer
+            <Table.Container
               className={classNames('keys-table-container', list.isPlaceholderData && 'is-refreshing')}
               aria-busy={list.isPending || list.isPlaceholderData || undefined}
             >
-              <Table caption="API keys" className="keys-table">
-                <TableHead>
-                  <TableRow>
-                    <TableHeaderCell className="col-name">Name</TableHeaderCell>
-                    <TableHeaderCell className="col-space">Space</TableHeaderCell>
-                    <TableHeaderCell className="col-owner">Owner</TableHeaderCell>
-                    <TableHeaderCell className="col-category">Category</TableHeaderCell>
-                    <TableHeaderCell className="col-env">Env</TableHeaderCell>
-                    <TableHeaderCell className="col-status">Status</TableHeaderCell>
+              <Table caption="API keys" className="keys-table table--dense">
+                <Table.Head>
+                  <Table.Row>
+                    <Table.HeaderCell className="col-name">Name</Table.HeaderCell>
+                    <Table.HeaderCell className="col-space">Space and owner</Table.HeaderCell>
+                    <Table.HeaderCell className="col-category">Category</Table.HeaderCell>
+                    <Table.HeaderCell className="col-status">Status</Table.HeaderCell>
                     <SortHeader label="Created" sort="created" state={state} onSort={sortBy} />
+                    <Table.HeaderCell className="col-date col-expires">Expires</Table.HeaderCell>
                     <SortHeader label="Last used" sort="lastUsed" state={state} onSort={sortBy} />
-                    <TableHeaderCell className="col-quota">Quota</TableHeaderCell>
-                  </TableRow>
-                </TableHead>
-                <TableBody>
+                    <Table.HeaderCell className="col-quota">Quota</Table.HeaderCell>
+                    <Table.ActionsHeader className="col-actions" />
+                  </Table.Row>
+                </Table.Head>
+                <Table.Body>
                   {data
                     ? data.data.map((record) => (
-                        <KeyRow key={record.id} record={record} now={now} orgSlug={organization.slug} />
+                        <KeyRow
+                          key={record.id}
+                          record={record}
+                          now={now}
+                          orgId={orgId}
+                          orgSlug={organization.slug}
+                          canManage={canManageKey(
+                            organization.role,
+                            spaceRoleOf(spaces.data, record.space.id) ?? null,
+                            record,
+                            user.id,
+                          )}
+                        />
                       ))
                     : Array.from({ length: 6 }, (_, i) => <SkeletonRow key={i} index={i} />)}
-                </TableBody>
+                </Table.Body>
               </Table>
               {data ? (
                 <Pagination
@@ -348,7 +361,7 @@ export function KeysListPage(): ReactNode {
                   <Skeleton width={120} height={12} />
                 </div>
               )}
-            </TableContainer>
+            </Table.Container>
           )}
         </>
       )}
@@ -391,7 +404,7 @@ function SortHeader({
   const active = state.sort === sort;
   const Icon = !active ? ChevronsUpDownSmallIcon : state.order === 'desc' ? ArrowDownIcon : ArrowUpIcon;
   return (
-    <TableHeaderCell
+    <Table.HeaderCell
       className={classNames('col-date', active && 'is-sorted')}
       aria-sort={active ? (state.order === 'desc' ? 'descending' : 'ascending') : 'none'}
     >
@@ -399,17 +412,29 @@ function SortHeader({
         {label}
         <Icon size={13} />
       </button>
-    </TableHeaderCell>
+    </Table.HeaderCell>
   );
 }
 
-function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgSlug: string }): ReactNode {
+function KeyRow({
+  record,
+  now,
+  orgId,
+  orgSlug,
+  canManage,
+}: {
+  record: KeyRecord;
+  now: number;
+  orgId: string;
+  orgSlug: string;
+  canManage: boolean;
+}): ReactNode {
   const to = organizationPath(orgSlug, `keys/${record.id}`);
   const name = keyDisplayName(record);
   const open = (event: MouseEvent<HTMLTableRowElement>) => {
     const target = event.target;
-    // Links, buttons and selected text keep their own behaviour.
-    if (target instanceof Element && target.closest('a, button')) return;
+    // Links, buttons, menus and selected text keep their own behaviour.
+    if (target instanceof Element && target.closest('a, button, [role="menu"], [role="dialog"]')) return;
     if (window.getSelection()?.toString()) return;
     if (event.metaKey || event.ctrlKey) {
       window.open(to, '_blank', 'noopener');
@@ -417,52 +442,90 @@ function KeyRow({ record, now, orgSlug }: { record: KeyRecord; now: number; orgS
     }
     navigate(to);
   };
+  const category = categoryLabel(record.category);
   return (
-    <TableRow interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
-      <TableCell className="col-name">
+    <Table.Row interactive onClick={open} className={classNames(record.status === 'revoked' && 'is-revoked')}>
+      <Table.Cell className="col-name">
         <span className="key-name">
           <span className="key-name__line">
-            <Link to={to} className="key-name__link" title={record.description || name}>
+            <Link
+              to={to}
+              className="key-name__link"
+              title={record.description ? `${name}: ${record.description}` : name}
+            >
               {name}
             </Link>
-            <RolledBadge record={record} now={now} />
           </span>
-          <span className="inline-copy inline-copy--hover">
+          <span className="key-name__meta">
             <code className="key-preview">{record.preview}</code>
-            <CopyButton value={record.preview} label={`Copy masked preview of ${name}`} />
+            <EnvironmentBadge environment={record.environment} />
           </span>
         </span>
-      </TableCell>
-      <TableCell className="col-space">
-        <SpaceLabel space={record.space} />
-      </TableCell>
-      <TableCell className="col-owner">
-        <OwnerLabel record={record} />
-      </TableCell>
-      <TableCell className="col-category">{categoryLabel(record.category)}</TableCell>
-      <TableCell className="col-env">
-        <EnvironmentBadge environment={record.environment} />
-      </TableCell>
-      <TableCell className="col-status">
-        <StatusBadge status={record.status} />
-        <KeyPolicyBadges status={record.policy} compact />
-      </TableCell>
-      <TableCell className="col-date">
+      </Table.Cell>
+      <Table.Cell className="col-space">
+        <span className="key-space" title={`${record.space.name}, owned by ${ownerName(record)}`}>
+          <SpaceLabel space={record.space} />
+          <span className="key-space__owner">
+            <OwnerLabel record={record} />
+          </span>
+        </span>
+      </Table.Cell>
+      <Table.Cell className="col-category">
+        <span className="cell-text" title={category}>
+          {category}
+        </span>
+      </Table.Cell>
+      <Table.Cell className="col-status">
+        <span className="key-status">
+          <StatusBadge status={record.status} />
+          <KeyPolicyBadges status={record.policy} compact />
+          <RolledNote record={record} now={now} orgSlug={orgSlug} />
+        </span>
+      </Table.Cell>
+      <Table.Cell className="col-date col-created">
         <time dateTime={record.createdAt} title={formatInstant(record.createdAt)}>
-          {formatDay(record.createdAt)}
+          {formatShortDay(record.createdAt, now)}
         </time>
-      </TableCell>
-      <TableCell className="col-date">
+      </Table.Cell>
+      <Table.Cell className="col-date col-expires">
+        <ExpiryCell record={record} now={now} />
+      </Table.Cell>
+      <Table.Cell className="col-date col-last-used">
         {record.lastUsedAt ? (
-          <RelativeTime iso={record.lastUsedAt} now={now} />
+          <RelativeTime iso={record.lastUsedAt} now={now} past />
         ) : (
           <span className="text-faint">Never</span>
         )}
-      </TableCell>
-      <TableCell className="col-quota">
+      </Table.Cell>
+      <Table.Cell className="col-quota">
         <QuotaCell quotas={record.quotas} usage={record.usage} />
-      </TableCell>
-    </TableRow>
+      </Table.Cell>
+      <Table.Cell className="col-actions">
+        <KeyActions orgId={orgId} orgSlug={orgSlug} record={record} canManage={canManage} />
+      </Table.Cell>
+    </Table.Row>
+  );
+}
+
+function ownerName(record: KeyRecord): string {
+  return record.owner?.displayName ?? record.ownerKeyName ?? record.ownerKeyId ?? 'nobody';
+}
+
+/** "in 12 days" (amber within the 30-day notice), "3 days ago" (faint), or a dash for no expiry. */
+function ExpiryCell({ record, now }: { record: KeyRecord; now: number }): ReactNode {
+  if (!record.expiresAt) {
+    return (
+      <span className="text-faint" title="Never expires">
+        —
+      </span>
+    );
+  }
+  const left = Date.parse(record.expiresAt) - now;
+  const soon = left > 0 && left <= EXPIRING_DAYS * 86_400_000 && record.status !== 'revoked';
+  return (
+    <span className={classNames(soon && 'expiry--soon', left <= 0 && 'text-faint')}>
+      <RelativeTime iso={record.expiresAt} now={now} />
+    </span>
   );
 }
 
@@ -474,40 +537,21 @@ function SkeletonRow({ index }: { index: number }): ReactNode {
     <tr className="skeleton-row">
       <td className="col-name">
         <span className="stack stack--xs">
-          <Skeleton width={`${w + 20}%`} height={12} />
-          <Skeleton width={130} height={10} />
+          <Skeleton width={w + 60} height={12} />
+          <Skeleton width={150} height={10} />
         </span>
       </td>
       <td className="col-space">
-        <span className="inline-person">
-          <Skeleton width={20} height={20} radius={5} />
-          <Skeleton width={w} height={12} />
+        <span className="stack stack--xs">
+          <Skeleton width={w + 30} height={12} />
+          <Skeleton width={w + 10} height={10} />
         </span>
       </td>
-      <td className="col-owner">
-        <span className="inline-person">
-          <Skeleton width={20} height={20} radius={999} />
-          <Skeleton width={w + 20} height={12} />
-        </span>
-      </td>
-      <td>
-        <Skeleton width={64} height={12} />
-      </td>
-      <td>
-        <Skeleton width={36} height={18} radius={999} />
-      </td>
-      <td>
-        <Skeleton width={56} height={18} radius={999} />
-      </td>
-      <td>
-        <Skeleton width={70} height={12} />
-      </td>
-      <td>
-        <Skeleton width={60} height={12} />
-      </td>
-      <td>
-        <Skeleton width={90} height={12} />
-      </td>
+      {[64, 56, 70, 60, 60, 90, 16].map((width, i) => (
+        <td key={i}>
+          <Skeleton width={width} height={12} />
+        </td>
+      ))}
     </tr>
   );
 }
@@ -563,15 +607,6 @@ function Pagination({
       </div>
     </nav>
   );
-}
-
-function verifySnippet(origin: string, prefix: string): string {
-  return [
-    `curl -X POST ${origin}/v1/keys/verify \\`,
-    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
-  ].join('\n');
 }
 
 /** No keys at all yet: what a key is, the prominent first action, and how verification works. */
@@ -634,15 +669,7 @@ function KeysEmptyState({
             </span>
           </li>
         </ol>
-        <div className="code-block">
-          <div className="code-block__bar">
-            <span>POST /v1/keys/verify</span>
-            <CopyButton value={snippet} label="Copy command" showText />
-          </div>
-          <pre className="code-block__code">
-            <code>{snippet}</code>
-          </pre>
-        </div>
+        <CodeBlock title="POST /v1/keys/verify" code={snippet} />
       </div>
     </EmptyState>
   );

@@ -2,10 +2,11 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { Alert, Button, Dialog, Select, TextField } from '../../components';
 import { describeError } from '../../lib/api-errors';
+import { formatInstant } from '../../lib/format';
 import { trpcClient } from '../../lib/trpc';
 import { SegmentedField } from './form-controls';
 import { type CustomGraceUnit, GRACE_PRESETS, type GraceChoice, graceSeconds } from './grace-period';
-import { formatDuration, formatInstant } from './key-display';
+import { formatDuration } from './key-display';
 import type { IssuedKey } from './key-reveal-dialog';
 import type { KeyRecord } from './key-types';
 

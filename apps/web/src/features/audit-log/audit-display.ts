@@ -41,6 +41,7 @@ export const ACTION_LABEL: Readonly<Record<string, string>> = {
   'webhook.rotate_secret': 'Rotated webhook secret',
   'webhook.delete': 'Deleted webhook endpoint',
   'webhook.redeliver': 'Redelivered webhook event',
+  'webhook.test': 'Sent a webhook test event',
   'security.ip_unblock': 'Unblocked IP address',
 };
 

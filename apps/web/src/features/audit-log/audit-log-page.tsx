@@ -1,25 +1,21 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
 import {
   Avatar,
   Button,
   CursorFooter,
+  cursorPaging,
   EmptyState,
   FilterBar,
   FilterInput,
-  LoadFailedState,
-  NoMatchesState,
+  hiddenLabel,
+  QueryTable,
+  type QueryTableColumn,
   Select,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   TimeRangeField,
-  useToast,
+  useCursorList,
 } from '../../components';
 import {
   ChevronDownIcon,
@@ -29,20 +25,13 @@ import {
   ScrollTextIcon,
   SettingsIcon,
 } from '../../components/icons';
-import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
-import { downloadText } from '../../lib/download';
+import { formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
-import {
-  exportBounds,
-  resolveTimeRange,
-  type TimeRange,
-  type TimeRangePreset,
-  timeRange,
-} from '../../lib/time-range';
+import { resolveTimeRange, type TimeRange, type TimeRangePreset, timeRange } from '../../lib/time-range';
 import { type RouterOutputs, trpc, trpcClient } from '../../lib/trpc';
+import { useCsvExport } from '../../lib/use-csv-export';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
-import { formatCount, formatInstant } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { seesOrganizationMonitoring } from '../organization/monitoring-access';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -95,11 +84,10 @@ export function AuditLogPage(): ReactNode {
 function AuditLog(): ReactNode {
   const { organization } = useCurrentOrganization();
   const orgId = organization.id;
-  const toast = useToast();
   const clock = useNow();
   const [filters, setFilters] = useState<AuditFilters>(initialFilters);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [exporting, setExporting] = useState(false);
+  const csv = useCsvExport('audit-log', ['event', 'events']);
   const targetId = useDebouncedValue(filters.targetId.trim(), 350);
   const members = useQuery({ ...trpc.member.list.queryOptions({ orgId }), staleTime: 60_000 });
 
@@ -112,13 +100,11 @@ function AuditLog(): ReactNode {
     ...(filters.action ? { action: filters.action } : {}),
     ...(targetId ? { targetId } : {}),
   };
-  const events = useInfiniteQuery({
-    ...trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor }),
-    placeholderData: keepPreviousData,
+  const { query: events, rows } = useCursorList({
+    ...trpc.audit.list.infiniteQueryOptions(input, cursorPaging),
     enabled: range.ok,
   });
 
-  const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
   const now = Math.max(clock, events.dataUpdatedAt);
   const memberById = new Map((members.data ?? []).map((member) => [member.userId, member]));
   const filtered =
@@ -136,28 +122,9 @@ function AuditLog(): ReactNode {
       return next;
     });
 
-  const exportCsv = async () => {
-    const bounds = exportBounds(filters.range, Date.now());
-    if (!bounds) return;
-    setExporting(true);
-    try {
-      const { from: _from, to: _to, limit: _limit, ...rest } = input;
-      const result = await trpcClient.audit.exportCsv.query({ ...rest, ...bounds });
-      const filename =
-        filters.range.preset === 'all'
-          ? `audit-log_until_${bounds.to.replace(/[:.]/g, '-')}.csv`
-          : result.filename;
-      downloadText(filename, result.csv);
-      toast({
-        title: `Exported ${formatCount(result.rows)} ${result.rows === 1 ? 'event' : 'events'}`,
-        description: result.note ?? filename,
-        tone: result.truncated ? 'info' : 'success',
-      });
-    } catch (error) {
-      toast({ title: 'Export failed', description: describeError(error).message, tone: 'danger' });
-    } finally {
-      setExporting(false);
-    }
+  const exportCsv = () => {
+    const { from: _from, to: _to, limit: _limit, ...rest } = input;
+    void csv.exportCsv(filters.range, (bounds) => trpcClient.audit.exportCsv.query({ ...rest, ...bounds }));
   };
 
   // An actor picked from a row may be a key or a former member: keep it choosable in the select.
@@ -170,9 +137,6 @@ function AuditLog(): ReactNode {
     actorOptions.push({ value: filters.actorId, label });
   }
 
-  const listError = events.isError && !events.data ? describeError(events.error) : null;
-  const nothingYet = events.isSuccess && rows.length === 0 && !filtered && !events.isPlaceholderData;
-
   return (
     <div className="stack stack--lg audit-page">
       <PageIntro
@@ -180,8 +144,8 @@ function AuditLog(): ReactNode {
         actions={
           <Button
             icon={<DownloadIcon size={16} />}
-            onClick={() => void exportCsv()}
-            loading={exporting}
+            onClick={exportCsv}
+            loading={csv.exporting}
             disabled={!range.ok}
           >
             Export CSV
@@ -227,71 +191,75 @@ function AuditLog(): ReactNode {
         />
       </FilterBar>
 
-      {listError ? (
-        <TableContainer>
-          <LoadFailedState
-            title="Couldn't load the audit log"
-            description={listError.message}
-            retrying={events.isFetching}
-            onRetry={() => void events.refetch()}
+      <QueryTable
+        query={events}
+        rowCount={rows.length}
+        caption="Audit events"
+        columns={COLUMNS}
+        className="audit-table-container"
+        tableClassName="audit-table"
+        skeletonRows={8}
+        errorTitle="Couldn't load the audit log"
+        filtered={filtered}
+        empty={
+          <EmptyState
+            icon={<ScrollTextIcon size={22} />}
+            title="No audit events yet"
+            description="When someone creates, changes or revokes anything in this organization, the event is recorded here with who did it, from where, and what changed."
           />
-        </TableContainer>
-      ) : nothingYet ? (
-        <EmptyState
-          icon={<ScrollTextIcon size={22} />}
-          title="No audit events yet"
-          description="When someone creates, changes or revokes anything in this organization, the event is recorded here with who did it, from where, and what changed."
-        />
-      ) : events.isSuccess && rows.length === 0 ? (
-        <TableContainer>
-          <NoMatchesState
-            title="No events match"
-            description="Nothing in the audit log matches these filters."
-            onClear={() => setFilters(initialFilters())}
+        }
+        noMatch={{
+          title: 'No events match',
+          description: 'Nothing in the audit log matches these filters.',
+          onClear: () => setFilters(initialFilters()),
+        }}
+        footer={<CursorFooter query={events} shown={rows.length} noun={['event', 'events']} />}
+      >
+        {rows.map((event) => (
+          <AuditRow
+            key={event.id}
+            event={event}
+            member={event.actor.id ? memberById.get(event.actor.id) : undefined}
+            now={now}
+            orgSlug={organization.slug}
+            open={expanded.has(event.id)}
+            onToggle={() => toggle(event.id)}
+            onFilterActor={(actorId) => update({ actorId })}
+            onFilterTarget={(id) => update({ targetId: id })}
           />
-        </TableContainer>
-      ) : (
-        <TableContainer
-          className={classNames('audit-table-container', events.isPlaceholderData && 'is-refreshing')}
-          aria-busy={events.isPending || events.isPlaceholderData || undefined}
-        >
-          <Table caption="Audit events" className="audit-table table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell className="audit-table__toggle-col">
-                  <span className="sr-only">Details</span>
-                </TableHeaderCell>
-                <TableHeaderCell>Time</TableHeaderCell>
-                <TableHeaderCell>Actor</TableHeaderCell>
-                <TableHeaderCell>Action</TableHeaderCell>
-                <TableHeaderCell>Target</TableHeaderCell>
-                <TableHeaderCell>IP</TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {events.data
-                ? rows.map((event) => (
-                    <AuditRow
-                      key={event.id}
-                      event={event}
-                      member={event.actor.id ? memberById.get(event.actor.id) : undefined}
-                      now={now}
-                      orgSlug={organization.slug}
-                      open={expanded.has(event.id)}
-                      onToggle={() => toggle(event.id)}
-                      onFilterActor={(actorId) => update({ actorId })}
-                      onFilterTarget={(id) => update({ targetId: id })}
-                    />
-                  ))
-                : Array.from({ length: 8 }, (_, i) => <AuditSkeletonRow key={i} index={i} />)}
-            </TableBody>
-          </Table>
-          <CursorFooter query={events} shown={rows.length} noun={['event', 'events']} />
-        </TableContainer>
-      )}
+        ))}
+      </QueryTable>
     </div>
   );
 }
+
+const stacked = (top: number, bottom: number): ReactNode => (
+  <span className="stack stack--xs">
+    <Skeleton width={top} height={12} />
+    <Skeleton width={bottom} height={10} />
+  </span>
+);
+
+const COLUMNS: QueryTableColumn[] = [
+  {
+    label: hiddenLabel('Details'),
+    className: 'audit-table__toggle-col',
+    skeleton: <Skeleton width={14} height={14} />,
+  },
+  { label: 'Time', skeleton: 80 },
+  {
+    label: 'Actor',
+    skeleton: (
+      <span className="actor">
+        <Skeleton width={28} height={28} radius={999} />
+        {stacked(110, 130)}
+      </span>
+    ),
+  },
+  { label: 'Action', skeleton: stacked(120, 80) },
+  { label: 'Target', skeleton: stacked(100, 140) },
+  { label: 'IP', skeleton: 80 },
+];
 
 function ActorCell({
   event,
@@ -372,8 +340,8 @@ function AuditRow({
   const targetName = event.target.label ?? event.target.id ?? TARGET_TYPE_LABEL[event.target.type] ?? '—';
   return (
     <Fragment>
-      <TableRow className={classNames('audit-row', open && 'is-open')}>
-        <TableCell className="audit-table__toggle-col">
+      <Table.Row className={classNames('audit-row', open && 'is-open')}>
+        <Table.Cell className="audit-table__toggle-col">
           <button
             type="button"
             className="row-toggle"
@@ -384,20 +352,20 @@ function AuditRow({
           >
             {open ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
           </button>
-        </TableCell>
-        <TableCell className="audit-table__time">
+        </Table.Cell>
+        <Table.Cell className="audit-table__time">
           <RelativeTime iso={event.createdAt} now={now} />
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <ActorCell event={event} member={member} onFilter={onFilterActor} />
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <span className="audit-action" data-tone={actionTone(event.action)}>
             <span className="audit-action__label">{actionLabel(event.action)}</span>
             <code className="audit-action__code">{event.action}</code>
           </span>
-        </TableCell>
-        <TableCell>
+        </Table.Cell>
+        <Table.Cell>
           <span className="audit-target">
             {section ? (
               <Link to={organizationPath(orgSlug, section)} className="audit-target__name">
@@ -420,11 +388,11 @@ function AuditRow({
               ) : null}
             </span>
           </span>
-        </TableCell>
-        <TableCell mono muted className="audit-table__ip">
+        </Table.Cell>
+        <Table.Cell mono muted className="audit-table__ip">
           {event.ip ?? '—'}
-        </TableCell>
-      </TableRow>
+        </Table.Cell>
+      </Table.Row>
       {open ? (
         <tr className="audit-detail-row" id={detailId}>
           <td colSpan={6}>
@@ -508,45 +476,5 @@ function AuditChanges({ event }: { event: AuditEvent }): ReactNode {
         </div>
       </dl>
     </div>
-  );
-}
-
-const SKELETON_WIDTHS = [60, 75, 50, 85, 65, 70, 55, 80];
-
-function AuditSkeletonRow({ index }: { index: number }): ReactNode {
-  const w = SKELETON_WIDTHS[index % SKELETON_WIDTHS.length] ?? 60;
-  return (
-    <tr className="skeleton-row">
-      <td className="audit-table__toggle-col">
-        <Skeleton width={14} height={14} />
-      </td>
-      <td>
-        <Skeleton width={80} height={12} />
-      </td>
-      <td>
-        <span className="actor">
-          <Skeleton width={28} height={28} radius={999} />
-          <span className="stack stack--xs">
-            <Skeleton width={w + 40} height={12} />
-            <Skeleton width={w + 70} height={10} />
-          </span>
-        </span>
-      </td>
-      <td>
-        <span className="stack stack--xs">
-          <Skeleton width={w + 60} height={12} />
-          <Skeleton width={80} height={10} />
-        </span>
-      </td>
-      <td>
-        <span className="stack stack--xs">
-          <Skeleton width={w + 30} height={12} />
-          <Skeleton width={140} height={10} />
-        </span>
-      </td>
-      <td>
-        <Skeleton width={80} height={12} />
-      </td>
-    </tr>
   );
 }

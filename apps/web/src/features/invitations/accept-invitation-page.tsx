@@ -36,8 +36,6 @@ import './invitations.css';
 
 type Preview = RouterOutputs['invitation']['preview'];
 
-const INVITE_LOGO_COLOR = '#23262F';
-
 /** What the invited role lets *you* do, in the invitee's words. */
 const ROLE_FOR_YOU: Record<OrgRole, string> = {
   owner: 'Full control, including the plan, ownership and deleting the organization',
@@ -240,10 +238,10 @@ function ValidInvitation({
         <div className="invite-card">
           <div className="invite-card__hero">
             <div className="invite-card__logos" aria-hidden="true">
-              {/* The preview carries no slug, which seeds the shell's logo colour: a neutral tile, never a wrong colour. */}
+              {/* Seeded by the slug, as everywhere else, so the organization's colour is the same here. */}
               <Logo
                 name={invitation.organizationName}
-                color={INVITE_LOGO_COLOR}
+                seed={invitation.organizationSlug}
                 size="xl"
                 className="invite-card__org-logo"
               />

@@ -1,20 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import {
-  Badge,
-  Button,
-  Card,
-  CardHeader,
-  ConfirmDialog,
-  Person,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-  useToast,
-} from '../../components';
+import { Badge, Button, Card, CardHeader, ConfirmDialog, Person, Table, useToast } from '../../components';
 import { MailIcon, UserPlusIcon, XIcon } from '../../components/icons';
 import { queryClient, trpc } from '../../lib/trpc';
 import { CardLoading, InlineEmpty } from '../organization/card-states';
@@ -87,25 +73,23 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
       ) : (
         <div className="card-table">
           <Table caption="Invitations" className="table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Email</TableHeaderCell>
-                <TableHeaderCell>Role</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Invited by</TableHeaderCell>
-                <TableHeaderCell>Expiry</TableHeaderCell>
-                <TableHeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Email</Table.HeaderCell>
+                <Table.HeaderCell>Role</Table.HeaderCell>
+                <Table.HeaderCell>Status</Table.HeaderCell>
+                <Table.HeaderCell>Invited by</Table.HeaderCell>
+                <Table.HeaderCell>Expiry</Table.HeaderCell>
+                <Table.ActionsHeader />
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {rows.map((invitation) => (
-                <TableRow
+                <Table.Row
                   key={invitation.id}
                   className={invitation.status === 'pending' ? undefined : 'table__row--muted'}
                 >
-                  <TableCell>
+                  <Table.Cell>
                     <Person
                       avatar={
                         <span className="mail-avatar" aria-hidden="true">
@@ -115,22 +99,22 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
                       name={invitation.email}
                       detail={<>Sent {formatDate(invitation.createdAt)}</>}
                     />
-                  </TableCell>
-                  <TableCell>
+                  </Table.Cell>
+                  <Table.Cell>
                     <OrgRoleBadge role={invitation.role} />
-                  </TableCell>
-                  <TableCell>
+                  </Table.Cell>
+                  <Table.Cell>
                     <Badge tone={INVITATION_STATUS_TONE[invitation.status]} dot>
                       {INVITATION_STATUS_LABEL[invitation.status]}
                     </Badge>
-                  </TableCell>
-                  <TableCell muted>{invitation.invitedBy?.displayName ?? 'A former member'}</TableCell>
-                  <TableCell muted>
+                  </Table.Cell>
+                  <Table.Cell muted>{invitation.invitedBy?.displayName ?? 'A former member'}</Table.Cell>
+                  <Table.Cell muted>
                     <span title={formatDate(invitation.expiresAt)}>
                       {invitationTimeline(invitation, now)}
                     </span>
-                  </TableCell>
-                  <TableCell align="end">
+                  </Table.Cell>
+                  <Table.Cell align="end">
                     {invitation.status === 'pending' ? (
                       <Button
                         variant="ghost"
@@ -142,10 +126,10 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
                         Revoke
                       </Button>
                     ) : null}
-                  </TableCell>
-                </TableRow>
+                  </Table.Cell>
+                </Table.Row>
               ))}
-            </TableBody>
+            </Table.Body>
           </Table>
         </div>
       )}

@@ -13,11 +13,6 @@ import {
   Logo,
   Person,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
 } from '../../components';
 import {
   LockIcon,
@@ -104,24 +99,22 @@ export function MembersPage(): ReactNode {
         ) : (
           <div className="card-table">
             <Table caption={`Members of ${organization.name}`} className="table--flush members-table">
-              <TableHead>
-                <TableRow>
-                  <TableHeaderCell>Member</TableHeaderCell>
-                  <TableHeaderCell>Role</TableHeaderCell>
-                  <TableHeaderCell>Spaces</TableHeaderCell>
-                  <TableHeaderCell>Joined</TableHeaderCell>
-                  <TableHeaderCell align="end">
-                    <span className="sr-only">Actions</span>
-                  </TableHeaderCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
+              <Table.Head>
+                <Table.Row>
+                  <Table.HeaderCell>Member</Table.HeaderCell>
+                  <Table.HeaderCell>Role</Table.HeaderCell>
+                  <Table.HeaderCell>Spaces</Table.HeaderCell>
+                  <Table.HeaderCell>Joined</Table.HeaderCell>
+                  <Table.ActionsHeader />
+                </Table.Row>
+              </Table.Head>
+              <Table.Body>
                 {sorted.map((member) => {
                   const actions = memberRowActions(caller, member);
                   const orgWide = member.role === 'owner' || member.role === 'admin';
                   return (
-                    <TableRow key={member.userId}>
-                      <TableCell>
+                    <Table.Row key={member.userId}>
+                      <Table.Cell>
                         <Person
                           avatar={
                             <Avatar
@@ -135,11 +128,11 @@ export function MembersPage(): ReactNode {
                           detail={member.email}
                           isSelf={actions.isSelf}
                         />
-                      </TableCell>
-                      <TableCell>
+                      </Table.Cell>
+                      <Table.Cell>
                         <OrgRoleBadge role={member.role} />
-                      </TableCell>
-                      <TableCell>
+                      </Table.Cell>
+                      <Table.Cell>
                         {member.spaces.length > 0 ? (
                           <ul className="space-chips" aria-label={`Spaces of ${member.displayName}`}>
                             {member.spaces.slice(0, SPACES_SHOWN).map((space) => {
@@ -173,11 +166,11 @@ export function MembersPage(): ReactNode {
                         ) : (
                           <span className="text-muted">{orgWide ? 'All spaces' : 'No spaces yet'}</span>
                         )}
-                      </TableCell>
-                      <TableCell muted className="nowrap">
+                      </Table.Cell>
+                      <Table.Cell muted className="nowrap">
                         {formatDate(member.joinedAt)}
-                      </TableCell>
-                      <TableCell align="end">
+                      </Table.Cell>
+                      <Table.Cell align="end">
                         {actions.isSelf ? (
                           <Button
                             variant="ghost"
@@ -191,7 +184,7 @@ export function MembersPage(): ReactNode {
                           <DropdownMenu
                             label={`Actions for ${member.displayName}`}
                             align="end"
-                            width={240}
+                            width={264}
                             trigger={(props) => (
                               <IconButton {...props} label={`Actions for ${member.displayName}`} size="sm">
                                 <MoreHorizontalIcon size={16} />
@@ -229,11 +222,11 @@ export function MembersPage(): ReactNode {
                             <span className="sr-only">{actions.lockedReason}</span>
                           </span>
                         ) : null}
-                      </TableCell>
-                    </TableRow>
+                      </Table.Cell>
+                    </Table.Row>
                   );
                 })}
-              </TableBody>
+              </Table.Body>
             </Table>
           </div>
         )}

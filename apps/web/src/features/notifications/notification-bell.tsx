@@ -10,6 +10,7 @@ import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { NotificationItem } from './notification-item';
 import { countUnread, markSeen, newestTime, useLastSeen } from './notification-seen';
+import { useNotificationRead } from './use-notification-read';
 import './notifications.css';
 
 /** How often the bell asks for new events while the admin is open. */
@@ -25,9 +26,8 @@ export function NotificationBell(): ReactNode {
   const orgId = organization.id;
   const clock = useNow();
   const [open, setOpen] = useState(false);
-  // The mark as it was when the panel opened, so what was new stays highlighted while it is open.
-  const [seenAtOpen, setSeenAtOpen] = useState<number | null>(null);
   const lastSeen = useLastSeen(orgId);
+  const { markRead } = useNotificationRead(orgId);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -37,7 +37,10 @@ export function NotificationBell(): ReactNode {
   });
   const items = list.data?.data ?? [];
   const now = Math.max(clock, list.dataUpdatedAt);
-  const unread = countUnread(items, lastSeen);
+  const unread = countUnread(
+    items.filter((item) => !item.read),
+    lastSeen,
+  );
 
   // Opening marks everything shown as seen; events that arrive while it is open are marked too.
   useEffect(() => {
@@ -65,10 +68,7 @@ export function NotificationBell(): ReactNode {
     };
   }, [open]);
 
-  const toggle = () => {
-    if (!open) setSeenAtOpen(lastSeen);
-    setOpen((value) => !value);
-  };
+  const toggle = () => setOpen((value) => !value);
   const label = unread > 0 ? `Notifications, ${unread > 19 ? '20 or more' : unread} unread` : 'Notifications';
 
   return (
@@ -139,7 +139,8 @@ export function NotificationBell(): ReactNode {
                       notification={notification}
                       orgSlug={organization.slug}
                       now={now}
-                      unread={seenAtOpen === null || new Date(notification.createdAt).getTime() > seenAtOpen}
+                      unread={!notification.read}
+                      onRead={() => markRead(notification.id)}
                       onNavigate={() => setOpen(false)}
                     />
                   </li>

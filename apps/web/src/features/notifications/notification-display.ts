@@ -3,6 +3,33 @@ import type { RouterOutputs } from '../../lib/trpc';
 export type Notification = RouterOutputs['notification']['list']['data'][number];
 export type NotificationType = Notification['type'];
 
+/** Every kind, in the order the kind filter lists them. */
+export const NOTIFICATION_KINDS: readonly NotificationType[] = [
+  'key.expiring',
+  'key.expired',
+  'key.quota_exceeded',
+  'key.new_ip',
+  'key.revoked',
+  'key.idle_deactivated',
+  'key.rotation_due',
+  'key.leaked',
+  'ip.blocked',
+  'ip.failed_auth_burst',
+];
+
+export const NOTIFICATION_KIND_LABEL: Record<NotificationType, string> = {
+  'key.expiring': 'Expiring keys',
+  'key.expired': 'Expired keys',
+  'key.quota_exceeded': 'Quota exceeded',
+  'key.new_ip': 'New IPs',
+  'key.revoked': 'Revoked keys',
+  'key.idle_deactivated': 'Idle keys deactivated',
+  'key.rotation_due': 'Rotation due',
+  'key.leaked': 'Leaked keys',
+  'ip.blocked': 'Blocked IPs',
+  'ip.failed_auth_burst': 'Failed authentication',
+};
+
 export type NotificationTone = 'warning' | 'danger' | 'info' | 'neutral';
 
 export interface NotificationView {
@@ -43,7 +70,7 @@ const REVOKE_REASON: Record<string, string> = {
  * (`data`, snake_case); fields that are missing are left out rather than shown as "undefined".
  */
 export function describeNotification(
-  notification: Pick<Notification, 'type' | 'data'>,
+  notification: Pick<Notification, 'type' | 'data'> & Partial<Pick<Notification, 'count' | 'ips'>>,
   timeZone: string | undefined = undefined,
 ): NotificationView {
   const data = notification.data;
@@ -86,6 +113,17 @@ export function describeNotification(
       };
     case 'key.new_ip': {
       const ip = text(data.ip);
+      const ips = notification.ips ?? [];
+      if ((notification.count ?? 1) > 1) {
+        const shown = ips.slice(0, 3).join(', ');
+        const more = ips.length > 3 ? ` and ${numberFormat.format(ips.length - 3)} more` : '';
+        return {
+          title: `${name} was used from ${numberFormat.format(Math.max(ips.length, 2))} new IPs`,
+          detail: `${shown}${more}, the same day. If you don't recognise them, revoke or roll the key.`,
+          tone: 'info',
+          section: keySection,
+        };
+      }
       return {
         title: `${name} was used from a new IP`,
         detail: ip

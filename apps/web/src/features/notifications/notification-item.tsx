@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import {
   AlertTriangleIcon,
   BanIcon,
+  CheckIcon,
   ClockIcon,
   GaugeAlertIcon,
   GlobeIcon,
@@ -37,12 +38,15 @@ export function NotificationItem({
   now,
   unread,
   onNavigate,
+  onRead,
 }: {
   notification: Notification;
   orgSlug: string;
   now: number;
   unread: boolean;
   onNavigate?: () => void;
+  /** Marks the entry read (server-side); called when it is opened, or by its own button. */
+  onRead?: () => void;
 }): ReactNode {
   const view = describeNotification(notification);
   const body = (
@@ -58,6 +62,12 @@ export function NotificationItem({
         {view.detail ? <span className="notification__detail">{view.detail}</span> : null}
         <span className="notification__meta">
           <RelativeTime iso={notification.createdAt} now={now} />
+          {notification.count > 1 ? (
+            <>
+              <span aria-hidden="true">·</span>
+              <span className="notification__count">{notification.count} events</span>
+            </>
+          ) : null}
           <span aria-hidden="true">·</span>
           <code>{notification.type}</code>
         </span>
@@ -66,11 +76,15 @@ export function NotificationItem({
     </>
   );
   const className = classNames('notification', unread && 'is-unread');
-  return view.section ? (
+  const open = () => {
+    if (unread) onRead?.();
+    onNavigate?.();
+  };
+  const item = view.section ? (
     <Link
       to={organizationPath(orgSlug, view.section)}
       className={className}
-      onClick={onNavigate}
+      onClick={open}
       data-type={notification.type}
     >
       {body}
@@ -79,5 +93,20 @@ export function NotificationItem({
     <div className={className} data-type={notification.type}>
       {body}
     </div>
+  );
+  if (!onRead || !unread) return item;
+  return (
+    <span className="notification-row">
+      {item}
+      <button
+        type="button"
+        className="notification__mark"
+        title="Mark as read"
+        aria-label={`Mark as read: ${view.title}`}
+        onClick={onRead}
+      >
+        <CheckIcon size={14} />
+      </button>
+    </span>
   );
 }

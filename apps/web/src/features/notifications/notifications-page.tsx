@@ -1,33 +1,59 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
-import { CursorFooter, EmptyState, LoadFailedState, Skeleton } from '../../components';
-import { BellIcon } from '../../components/icons';
-import { describeError } from '../../lib/api-errors';
+import {
+  Button,
+  CursorFooter,
+  cursorPaging,
+  EmptyState,
+  FilterBar,
+  NoMatchesState,
+  QueryLoadFailed,
+  SegmentedControl,
+  Select,
+  Skeleton,
+} from '../../components';
+import { BellIcon, CheckIcon } from '../../components/icons';
 import { trpc } from '../../lib/trpc';
 import { useNow } from '../api-keys/key-parts';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { PageIntro } from '../shell/page';
 import { NOTIFICATION_POLL_MS } from './notification-bell';
+import { NOTIFICATION_KIND_LABEL, NOTIFICATION_KINDS, type NotificationType } from './notification-display';
 import { NotificationItem } from './notification-item';
-import { markSeen, newestTime, readLastSeen } from './notification-seen';
+import { markSeen, newestTime } from './notification-seen';
+import { useNotificationRead } from './use-notification-read';
 import './notifications.css';
 
-/** Every notification of the organization the user may see, newest first; visiting marks them seen. */
+type Show = 'all' | 'unread';
+
+/**
+ * Every notification of the organization the user may see, newest first: repeats grouped,
+ * filterable by kind and to the unread ones, each marked read when opened or by its button,
+ * or all at once. Visiting clears the bell's dot.
+ */
 export function NotificationsPage(): ReactNode {
   const { organization } = useCurrentOrganization();
   const orgId = organization.id;
   const clock = useNow();
-  // What was new when the page opened stays highlighted while the user reads.
-  const [seenAtOpen] = useState(() => readLastSeen(orgId));
+  const [kind, setKind] = useState<NotificationType | ''>('');
+  const [show, setShow] = useState<Show>('all');
+  const { markRead, markAllRead, markingAll } = useNotificationRead(orgId);
   const list = useInfiniteQuery({
     ...trpc.notification.list.infiniteQueryOptions(
-      { orgId, limit: 30 },
-      { getNextPageParam: (page) => page.nextCursor },
+      { orgId, limit: 30, ...(kind ? { kind } : {}), ...(show === 'unread' ? { unread: true } : {}) },
+      cursorPaging,
     ),
+    placeholderData: keepPreviousData,
     refetchInterval: NOTIFICATION_POLL_MS,
   });
   const items = list.data?.pages.flatMap((page) => page.data) ?? [];
   const now = Math.max(clock, list.dataUpdatedAt);
+  const unreadCount = list.data?.pages[0]?.unreadCount ?? 0;
+  const filtered = kind !== '' || show === 'unread';
+  const clear = () => {
+    setKind('');
+    setShow('all');
+  };
 
   useEffect(() => {
     const newest = newestTime(items);
@@ -36,16 +62,58 @@ export function NotificationsPage(): ReactNode {
 
   return (
     <div className="stack stack--lg notifications-page">
-      <PageIntro description="What needs your attention: expiring and expired keys, exhausted quotas, blocked and new IPs, revocations. The same events go to your webhooks." />
-      {list.isError && !list.data ? (
-        <LoadFailedState
-          variant="bordered"
-          title="Couldn't load notifications"
-          description={describeError(list.error).message}
-          retrying={list.isFetching}
-          onRetry={() => void list.refetch()}
-          retryIcon={false}
+      <PageIntro
+        description="What needs your attention: expiring and expired keys, exhausted quotas, blocked and new IPs, revocations. The same events go to your webhooks."
+        actions={
+          <Button
+            icon={<CheckIcon size={16} />}
+            onClick={() => void markAllRead()}
+            loading={markingAll}
+            disabled={unreadCount === 0}
+          >
+            Mark all as read
+          </Button>
+        }
+      />
+      <FilterBar label="Filter notifications" filtered={filtered} onClear={clear}>
+        <SegmentedControl
+          label="Show"
+          size="sm"
+          value={show}
+          onChange={setShow}
+          options={[
+            { value: 'all', label: 'All' },
+            { value: 'unread', label: unreadCount > 0 ? `Unread (${unreadCount})` : 'Unread' },
+          ]}
         />
+        <Select
+          label="Kind"
+          hideLabel
+          value={kind}
+          onChange={(event) => setKind(event.target.value as NotificationType | '')}
+          options={[
+            { value: '', label: 'All kinds' },
+            ...NOTIFICATION_KINDS.map((type) => ({ value: type, label: NOTIFICATION_KIND_LABEL[type] })),
+          ]}
+          fieldClassName="toolbar-select"
+        />
+      </FilterBar>
+      {list.isError && !list.data ? (
+        <div className="card">
+          <QueryLoadFailed query={list} title="Couldn't load notifications" retryIcon={false} />
+        </div>
+      ) : list.isSuccess && items.length === 0 && filtered ? (
+        <div className="card">
+          <NoMatchesState
+            title={show === 'unread' ? 'All caught up' : 'No notifications of this kind'}
+            description={
+              show === 'unread'
+                ? 'Every notification here has been read.'
+                : 'Nothing of this kind has happened yet.'
+            }
+            onClear={clear}
+          />
+        </div>
       ) : list.isSuccess && items.length === 0 ? (
         <EmptyState
           tone="success"
@@ -63,7 +131,8 @@ export function NotificationsPage(): ReactNode {
                       notification={notification}
                       orgSlug={organization.slug}
                       now={now}
-                      unread={seenAtOpen === null || new Date(notification.createdAt).getTime() > seenAtOpen}
+                      unread={!notification.read}
+                      onRead={() => markRead(notification.id)}
                     />
                   </li>
                 ))

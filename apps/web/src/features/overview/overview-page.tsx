@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Badge, Card, CardHeader, CopyButton } from '../../components';
+import { Badge, Card, CardHeader, CodeBlock } from '../../components';
 import { ArrowRightIcon, CheckIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
+import { verifySnippet } from '../api-keys/key-display';
 import { LoadError } from '../organization/load-error';
 import { orgAbilities } from '../organization/org-permissions';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -17,15 +18,6 @@ import {
 import { organizationPath } from '../organization/organization-preference';
 import { BusiestKeysCard, HeadroomCard, UsageOverviewSkeleton, UsageStats } from './usage-overview';
 import './overview.css';
-
-function verifySnippet(origin: string, prefix: string): string {
-  return [
-    `curl -X POST ${origin}/v1/keys/verify \\`,
-    `  -H "Authorization: Bearer $KEYSMITH_ROOT_KEY" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '{"key": "${prefix}_live_…", "scopes": ["orders:read"]}'`,
-  ].join('\n');
-}
 
 /**
  * The organization's home. With keys: the last 24 hours at a glance (requests, busiest keys,
@@ -177,17 +169,7 @@ function GettingStarted(): ReactNode {
                   {step.done ? <span className="sr-only"> (done)</span> : null}
                 </p>
                 <p className="checklist__text">{step.text}</p>
-                {index === steps.length - 1 ? (
-                  <div className="code-block">
-                    <div className="code-block__bar">
-                      <span>Verify a key</span>
-                      <CopyButton value={snippet} label="Copy command" showText />
-                    </div>
-                    <pre className="code-block__code">
-                      <code>{snippet}</code>
-                    </pre>
-                  </div>
-                ) : null}
+                {index === steps.length - 1 ? <CodeBlock title="Verify a key" code={snippet} /> : null}
               </div>
               {step.to && step.cta ? (
                 <Link to={step.to} className="checklist__link">

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Card, CardHeader, EmptyState, Logo, Skeleton } from '../../components';
 import { ActivityIcon } from '../../components/icons';
+import { formatCount } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { formatCount } from '../api-keys/key-display';
 import { PLAN_LABEL } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
 import type { UsageOverview } from '../usage/usage-types';

@@ -4,22 +4,16 @@ import {
   Button,
   ConfirmDialog,
   EmptyState,
-  LoadFailedState,
-  Skeleton,
+  hiddenLabel,
+  QueryTable,
+  type QueryTableColumn,
   Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import { ShieldIcon, UndoIcon } from '../../components/icons';
-import { describeError } from '../../lib/api-errors';
+import { formatCount, formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
-import { formatCount, formatInstant } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { organizationPath } from '../organization/organization-preference';
 
@@ -52,105 +46,69 @@ export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: stri
     });
   };
 
-  if (blocked.isError && !blocked.data) {
-    return (
-      <TableContainer>
-        <LoadFailedState
-          title="Couldn't load blocked IPs"
-          description={describeError(blocked.error).message}
-          retrying={blocked.isFetching}
-          onRetry={() => void blocked.refetch()}
-          retryIcon={false}
-        />
-      </TableContainer>
-    );
-  }
-
-  if (blocked.isSuccess && items.length === 0) {
-    return (
-      <EmptyState
-        tone="success"
-        icon={<ShieldIcon size={22} />}
-        title="No blocked IPs"
-        description="An IP that sends 20 invalid or missing keys within 5 minutes is blocked for 15 minutes. Blocks caused by your keys are listed here while they last, with an Unblock action."
-      />
-    );
-  }
-
   return (
     <>
-      <TableContainer aria-busy={blocked.isPending || undefined}>
-        <Table caption="Blocked IPs" className="table--flush">
-          <TableHead>
-            <TableRow>
-              <TableHeaderCell>IP address</TableHeaderCell>
-              <TableHeaderCell>Blocked</TableHeaderCell>
-              <TableHeaderCell>Unblocks</TableHeaderCell>
-              <TableHeaderCell align="end">Failures</TableHeaderCell>
-              <TableHeaderCell>Key named</TableHeaderCell>
-              <TableHeaderCell align="end">
-                <span className="sr-only">Actions</span>
-              </TableHeaderCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {blocked.data
-              ? items.map((item) => (
-                  <TableRow key={item.ip}>
-                    <TableCell mono>
-                      <span className="blocked-ip">
-                        <span className="blocked-ip__dot" aria-hidden="true" />
-                        {item.ip}
-                      </span>
-                    </TableCell>
-                    <TableCell muted>
-                      <RelativeTime iso={item.blockedAt} now={now} />
-                    </TableCell>
-                    <TableCell>
-                      <span title={formatInstant(item.until)}>
-                        <RelativeTime iso={item.until} now={now} />
-                      </span>
-                    </TableCell>
-                    <TableCell align="end" className="tabular">
-                      {item.failures === null ? '—' : formatCount(item.failures)}
-                    </TableCell>
-                    <TableCell>
-                      {item.keyId ? (
-                        <Link to={organizationPath(orgSlug, `keys/${item.keyId}`)} className="mono">
-                          {item.keyId}
-                        </Link>
-                      ) : (
-                        <span
-                          className="text-faint"
-                          title="The failing requests named no key of this organization"
-                        >
-                          None (made-up keys)
-                        </span>
-                      )}
-                    </TableCell>
-                    <TableCell align="end">
-                      <Button size="sm" icon={<UndoIcon size={14} />} onClick={() => setConfirming(item)}>
-                        Unblock
-                      </Button>
-                    </TableCell>
-                  </TableRow>
-                ))
-              : Array.from({ length: 2 }, (_, i) => (
-                  <tr key={i} className="skeleton-row">
-                    {[120, 80, 80, 30, 140, 70].map((w, j) => (
-                      <td key={j}>
-                        <Skeleton width={w} height={12} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-          </TableBody>
-        </Table>
-        <p className="table-footnote">
-          Blocks end by themselves. Unblock an IP you trust (a misconfigured backend you have fixed, say) to
-          accept its requests at once.
-        </p>
-      </TableContainer>
+      <QueryTable
+        query={blocked}
+        rowCount={items.length}
+        caption="Blocked IPs"
+        columns={COLUMNS}
+        skeletonRows={2}
+        retryIcon={false}
+        errorTitle="Couldn't load blocked IPs"
+        empty={
+          <EmptyState
+            tone="success"
+            icon={<ShieldIcon size={22} />}
+            title="No blocked IPs"
+            description="An IP that sends 20 invalid or missing keys within 5 minutes is blocked for 15 minutes. Blocks caused by your keys are listed here while they last, with an Unblock action."
+          />
+        }
+        footer={
+          <p className="table-footnote">
+            Blocks end by themselves. Unblock an IP you trust (a misconfigured backend you have fixed, say) to
+            accept its requests at once.
+          </p>
+        }
+      >
+        {items.map((item) => (
+          <Table.Row key={item.ip}>
+            <Table.Cell mono>
+              <span className="blocked-ip">
+                <span className="blocked-ip__dot" aria-hidden="true" />
+                {item.ip}
+              </span>
+            </Table.Cell>
+            <Table.Cell muted>
+              <RelativeTime iso={item.blockedAt} now={now} />
+            </Table.Cell>
+            <Table.Cell>
+              <span title={formatInstant(item.until)}>
+                <RelativeTime iso={item.until} now={now} />
+              </span>
+            </Table.Cell>
+            <Table.Cell align="end" className="tabular">
+              {item.failures === null ? '—' : formatCount(item.failures)}
+            </Table.Cell>
+            <Table.Cell>
+              {item.keyId ? (
+                <Link to={organizationPath(orgSlug, `keys/${item.keyId}`)} className="mono">
+                  {item.keyId}
+                </Link>
+              ) : (
+                <span className="text-faint" title="The failing requests named no key of this organization">
+                  None (made-up keys)
+                </span>
+              )}
+            </Table.Cell>
+            <Table.Cell align="end">
+              <Button size="sm" icon={<UndoIcon size={14} />} onClick={() => setConfirming(item)}>
+                Unblock
+              </Button>
+            </Table.Cell>
+          </Table.Row>
+        ))}
+      </QueryTable>
       <ConfirmDialog
         open={confirming !== null}
         onClose={() => setConfirming(null)}
@@ -163,3 +121,12 @@ export function BlockedIpsTab({ orgId, orgSlug }: { orgId: string; orgSlug: stri
     </>
   );
 }
+
+const COLUMNS: QueryTableColumn[] = [
+  { label: 'IP address', skeleton: 120 },
+  { label: 'Blocked' },
+  { label: 'Unblocks' },
+  { label: 'Failures', align: 'end', skeleton: 30 },
+  { label: 'Key named', skeleton: 140 },
+  { label: hiddenLabel('Actions'), align: 'end', skeleton: 70 },
+];

@@ -18,8 +18,8 @@ import {
 import { RefreshIcon, ShieldIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { classNames } from '../../lib/class-names';
+import { formatCount, formatInstant } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { formatCount, formatInstant } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { logCodeLabel } from '../usage/log-display';
 

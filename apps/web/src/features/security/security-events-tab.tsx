@@ -1,18 +1,15 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import {
   Badge,
   CursorFooter,
+  cursorPaging,
   EmptyState,
-  LoadFailedState,
+  QueryLoadFailed,
+  QueryTable,
+  type QueryTableColumn,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
+  useCursorList,
 } from '../../components';
 import {
   BanIcon,
@@ -23,9 +20,10 @@ import {
   UndoIcon,
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
+import { formatCount, formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
-import { formatCount, formatInstant, QUOTA_WINDOW_LABEL } from '../api-keys/key-display';
+import { QUOTA_WINDOW_LABEL } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { organizationPath } from '../organization/organization-preference';
 import { describeSecurityEvent, eventKeyName, type SecurityTab } from './security-display';
@@ -87,31 +85,14 @@ export function SecurityEventsTab({
 }): ReactNode {
   const clock = useNow();
   const kind = KIND_OF_TAB[tab];
-  const events = useInfiniteQuery({
-    ...trpc.security.list.infiniteQueryOptions(
-      { orgId, limit: 30, ...(kind ? { kind } : {}) },
-      { getNextPageParam: (page) => page.nextCursor },
-    ),
+  const { query: events, rows } = useCursorList({
+    ...trpc.security.list.infiniteQueryOptions({ orgId, limit: 30, ...(kind ? { kind } : {}) }, cursorPaging),
     refetchInterval: 30_000,
   });
-  const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
   const now = Math.max(clock, events.dataUpdatedAt);
 
-  if (events.isError && !events.data) {
-    return (
-      <TableContainer>
-        <LoadFailedState
-          title="Couldn't load security events"
-          description={describeError(events.error).message}
-          retrying={events.isFetching}
-          onRetry={() => void events.refetch()}
-        />
-      </TableContainer>
-    );
-  }
-
-  if (events.isSuccess && rows.length === 0) {
-    return tab === 'quota' ? (
+  const empty =
+    tab === 'quota' ? (
       <EmptyState
         tone="success"
         icon={<GaugeAlertIcon size={22} />}
@@ -133,7 +114,6 @@ export function SecurityEventsTab({
         description="No security events so far. Failed authentication, blocked IP addresses, exceeded quotas, keys used from new IPs and keys reported leaked will be listed here."
       />
     );
-  }
 
   const footer = <CursorFooter query={events} shown={rows.length} noun={['event', 'events']} />;
 
@@ -147,6 +127,14 @@ export function SecurityEventsTab({
     );
 
   if (tab === 'activity') {
+    if (events.isError && !events.data) {
+      return (
+        <Table.Container>
+          <QueryLoadFailed query={events} title={ERROR_TITLE} />
+        </Table.Container>
+      );
+    }
+    if (events.isSuccess && rows.length === 0) return empty;
     return (
       <div className="card security-timeline" aria-busy={events.isPending || undefined}>
         <ol className="timeline">
@@ -202,89 +190,67 @@ export function SecurityEventsTab({
   }
 
   return (
-    <TableContainer aria-busy={events.isPending || undefined}>
-      <Table
-        caption={tab === 'quota' ? 'Quota exceeded events' : 'Keys used from new IPs'}
-        className="table--flush"
-      >
-        <TableHead>
-          <TableRow>
-            <TableHeaderCell>When</TableHeaderCell>
-            <TableHeaderCell>Key</TableHeaderCell>
-            {tab === 'quota' ? (
-              <>
-                <TableHeaderCell>Window</TableHeaderCell>
-                <TableHeaderCell align="end">Quota</TableHeaderCell>
-                <TableHeaderCell>Refused caller</TableHeaderCell>
-              </>
-            ) : (
-              <>
-                <TableHeaderCell>New IP</TableHeaderCell>
-                <TableHeaderCell>First seen</TableHeaderCell>
-              </>
-            )}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {events.data
-            ? rows.map((event) => (
-                <TableRow key={event.id}>
-                  <TableCell className="security-when">
-                    <RelativeTime iso={event.createdAt} now={now} />
-                  </TableCell>
-                  <TableCell>{keyLink(event)}</TableCell>
-                  {tab === 'quota' ? (
-                    <>
-                      <TableCell>
-                        <Badge tone="warning">
-                          {isQuotaWindow(event.details.window)
-                            ? QUOTA_WINDOW_LABEL[event.details.window]
-                            : String(event.details.window ?? '—')}
-                        </Badge>
-                      </TableCell>
-                      <TableCell align="end" className="tabular">
-                        {typeof event.details.limit === 'number' ? formatCount(event.details.limit) : '—'}
-                      </TableCell>
-                      <TableCell mono muted>
-                        {event.ip ?? '—'}
-                      </TableCell>
-                    </>
-                  ) : (
-                    <>
-                      <TableCell mono>{event.ip ?? '—'}</TableCell>
-                      <TableCell muted>
-                        {typeof event.details.first_seen_at === 'string'
-                          ? formatInstant(event.details.first_seen_at)
-                          : '—'}
-                      </TableCell>
-                    </>
-                  )}
-                </TableRow>
-              ))
-            : Array.from({ length: 4 }, (_, i) => (
-                <tr key={i} className="skeleton-row">
-                  <td>
-                    <Skeleton width={90} height={12} />
-                  </td>
-                  <td>
-                    <Skeleton width={140} height={12} />
-                  </td>
-                  <td>
-                    <Skeleton width={70} height={20} radius={999} />
-                  </td>
-                  <td>
-                    <Skeleton width={50} height={12} />
-                  </td>
-                  {tab === 'quota' ? (
-                    <td>
-                      <Skeleton width={90} height={12} />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-        </TableBody>
-      </Table>
-      {footer}
-    </TableContainer>
+    <QueryTable
+      query={events}
+      rowCount={rows.length}
+      caption={tab === 'quota' ? 'Quota exceeded events' : 'Keys used from new IPs'}
+      columns={tab === 'quota' ? QUOTA_COLUMNS : NEW_IP_COLUMNS}
+      skeletonRows={4}
+      errorTitle={ERROR_TITLE}
+      empty={empty}
+      footer={footer}
+    >
+      {rows.map((event) => (
+        <Table.Row key={event.id}>
+          <Table.Cell className="security-when">
+            <RelativeTime iso={event.createdAt} now={now} />
+          </Table.Cell>
+          <Table.Cell>{keyLink(event)}</Table.Cell>
+          {tab === 'quota' ? (
+            <>
+              <Table.Cell>
+                <Badge tone="warning">
+                  {isQuotaWindow(event.details.window)
+                    ? QUOTA_WINDOW_LABEL[event.details.window]
+                    : String(event.details.window ?? '—')}
+                </Badge>
+              </Table.Cell>
+              <Table.Cell align="end" className="tabular">
+                {typeof event.details.limit === 'number' ? formatCount(event.details.limit) : '—'}
+              </Table.Cell>
+              <Table.Cell mono muted>
+                {event.ip ?? '—'}
+              </Table.Cell>
+            </>
+          ) : (
+            <>
+              <Table.Cell mono>{event.ip ?? '—'}</Table.Cell>
+              <Table.Cell muted>
+                {typeof event.details.first_seen_at === 'string'
+                  ? formatInstant(event.details.first_seen_at)
+                  : '—'}
+              </Table.Cell>
+            </>
+          )}
+        </Table.Row>
+      ))}
+    </QueryTable>
   );
 }
+
+const ERROR_TITLE = "Couldn't load security events";
+
+const QUOTA_COLUMNS: QueryTableColumn[] = [
+  { label: 'When', skeleton: 90 },
+  { label: 'Key', skeleton: 140 },
+  { label: 'Window', skeleton: <Skeleton width={70} height={20} radius={999} /> },
+  { label: 'Quota', align: 'end', skeleton: 50 },
+  { label: 'Refused caller', skeleton: 90 },
+];
+
+const NEW_IP_COLUMNS: QueryTableColumn[] = [
+  { label: 'When', skeleton: 90 },
+  { label: 'Key', skeleton: 140 },
+  { label: 'New IP', skeleton: 100 },
+  { label: 'First seen', skeleton: 120 },
+];

@@ -61,7 +61,9 @@ function KeyPrefixForm({ organization }: { organization: Organization }): ReactN
   const form = useForm<PrefixField>({ keyPrefix: organization.keyPrefix }, validate);
   const prefix = form.values.keyPrefix.trim();
   const dirty = prefix !== organization.keyPrefix;
-  const valid = validateKeyPrefix(prefix) === null;
+  // Checked on every keystroke, so the preview says at once why a prefix cannot be used.
+  const problem = validateKeyPrefix(prefix);
+  const valid = problem === null;
 
   const onSubmit = form.handleSubmit(async () => {
     const saved = await update.mutateAsync({ orgId: organization.id, keyPrefix: prefix });
@@ -119,6 +121,7 @@ function KeyPrefixForm({ organization }: { organization: Organization }): ReactN
                 <code className="prefix-preview__key">{keyPreview(organization.keyPrefix)}</code>
               )}
             </span>
+            {dirty && problem ? <span className="prefix-preview__problem">{problem}</span> : null}
           </div>
         </div>
         {dirty && valid ? (

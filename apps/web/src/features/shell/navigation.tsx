@@ -10,15 +10,7 @@ import {
   UsersIcon,
   WebhookIcon,
 } from '../../components/icons';
-import { ApiKeysPage } from '../api-keys/api-keys-page';
-import { AuditLogPage } from '../audit-log/audit-log-page';
-import { MembersPage } from '../members/members-page';
-import { NotificationsPage } from '../notifications/notifications-page';
-import { OverviewPage } from '../overview/overview-page';
-import { SecurityPage } from '../security/security-page';
-import { SettingsPage } from '../settings/settings-page';
-import { SpacesPage } from '../spaces/spaces-page';
-import { WebhooksPage } from '../webhooks/webhooks-page';
+import { type LazyPage, lazyPage } from '../../lib/lazy-page';
 
 /** One screen of an organization: its URL segment under `/o/:orgSlug`, its nav entry and its page. */
 export interface Section {
@@ -26,7 +18,8 @@ export interface Section {
   segment: string;
   label: string;
   icon: ReactNode;
-  render: () => ReactNode;
+  /** The screen, loaded as its own chunk on first visit. */
+  page: LazyPage;
   /** Nav group: the daily screens first, then the organization's administration. */
   group: 'build' | 'manage';
   /** The section also owns the paths below its segment (`keys/:keyId`) and routes them itself. */
@@ -42,14 +35,14 @@ export const SECTIONS: readonly Section[] = [
     segment: '',
     label: 'Overview',
     icon: <HomeIcon size={16} />,
-    render: () => <OverviewPage />,
+    page: lazyPage(() => import('../overview/overview-page'), 'OverviewPage'),
     group: 'build',
   },
   {
     segment: 'keys',
     label: 'API keys',
     icon: <KeyIcon size={16} />,
-    render: () => <ApiKeysPage />,
+    page: lazyPage(() => import('../api-keys/api-keys-page'), 'ApiKeysPage'),
     group: 'build',
     nested: true,
   },
@@ -57,7 +50,7 @@ export const SECTIONS: readonly Section[] = [
     segment: 'spaces',
     label: 'Spaces',
     icon: <LayersIcon size={16} />,
-    render: () => <SpacesPage />,
+    page: lazyPage(() => import('../spaces/spaces-page'), 'SpacesPage'),
     group: 'build',
     nested: true,
   },
@@ -65,14 +58,14 @@ export const SECTIONS: readonly Section[] = [
     segment: 'members',
     label: 'Members',
     icon: <UsersIcon size={16} />,
-    render: () => <MembersPage />,
+    page: lazyPage(() => import('../members/members-page'), 'MembersPage'),
     group: 'manage',
   },
   {
     segment: 'audit-log',
     label: 'Audit log',
     icon: <ScrollTextIcon size={16} />,
-    render: () => <AuditLogPage />,
+    page: lazyPage(() => import('../audit-log/audit-log-page'), 'AuditLogPage'),
     group: 'manage',
     adminOnly: true,
   },
@@ -80,7 +73,7 @@ export const SECTIONS: readonly Section[] = [
     segment: 'security',
     label: 'Security',
     icon: <ShieldIcon size={16} />,
-    render: () => <SecurityPage />,
+    page: lazyPage(() => import('../security/security-page'), 'SecurityPage'),
     group: 'manage',
     adminOnly: true,
   },
@@ -88,7 +81,7 @@ export const SECTIONS: readonly Section[] = [
     segment: 'webhooks',
     label: 'Webhooks',
     icon: <WebhookIcon size={16} />,
-    render: () => <WebhooksPage />,
+    page: lazyPage(() => import('../webhooks/webhooks-page'), 'WebhooksPage'),
     group: 'manage',
     nested: true,
     adminOnly: true,
@@ -97,14 +90,14 @@ export const SECTIONS: readonly Section[] = [
     segment: 'settings',
     label: 'Settings',
     icon: <SettingsIcon size={16} />,
-    render: () => <SettingsPage />,
+    page: lazyPage(() => import('../settings/settings-page'), 'SettingsPage'),
     group: 'manage',
   },
   {
     segment: 'notifications',
     label: 'Notifications',
     icon: <BellIcon size={16} />,
-    render: () => <NotificationsPage />,
+    page: lazyPage(() => import('../notifications/notifications-page'), 'NotificationsPage'),
     group: 'manage',
     hidden: true,
   },
@@ -114,3 +107,10 @@ export const NAV_GROUPS: ReadonlyArray<{ id: Section['group']; label: string }> 
   { id: 'build', label: 'Platform' },
   { id: 'manage', label: 'Organization' },
 ];
+
+/** Starts loading the screen a URL opens, alongside the shell, instead of after it renders. */
+export function preloadSectionOf(pathname: string): void {
+  const segment = /^\/o\/[^/]+\/?([^/?#]*)/.exec(pathname)?.[1];
+  if (segment === undefined) return;
+  SECTIONS.find((section) => section.segment === segment)?.page.preload();
+}

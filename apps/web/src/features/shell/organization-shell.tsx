@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
 import { ButtonLink, EmptyState, IconButton, Logo, Skeleton } from '../../components';
 import { ChevronRightIcon, CompassIcon, MenuIcon, XIcon } from '../../components/icons';
 import { useDocumentTitle } from '../../lib/document-title';
@@ -40,6 +40,16 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
 
   useDocumentTitle(section?.label ?? 'Page not found', organization?.name);
 
+  // The drawer (narrow screens) closes with Escape, like any other overlay.
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setSidebarOpen(false);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [sidebarOpen]);
+
   const context = useMemo(
     () => (organization ? { organization, organizations: me.organizations, user: me.user } : null),
     [organization, me],
@@ -53,7 +63,7 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
         <a href="#main" className="skip-link">
           Skip to content
         </a>
-        <aside className="shell__sidebar" aria-label="Sidebar">
+        <aside className="shell__sidebar" id="shell-sidebar" aria-label="Sidebar">
           <Sidebar onNavigate={() => setSidebarOpen(false)} />
         </aside>
         {sidebarOpen ? (
@@ -64,6 +74,8 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
             <IconButton
               label={sidebarOpen ? 'Close navigation' : 'Open navigation'}
               className="topbar__menu"
+              aria-expanded={sidebarOpen}
+              aria-controls="shell-sidebar"
               onClick={() => setSidebarOpen((open) => !open)}
             >
               {sidebarOpen ? <XIcon size={18} /> : <MenuIcon size={18} />}
@@ -81,7 +93,13 @@ export function OrganizationShell({ me, orgSlug }: { me: Me; orgSlug: string }):
             </div>
           </header>
           <main className="shell__content" id="main" tabIndex={-1}>
-            {section ? section.render() : <SectionNotFound slug={context.organization.slug} />}
+            {section ? (
+              <Suspense fallback={<SectionSkeleton />}>
+                <section.page.Component />
+              </Suspense>
+            ) : (
+              <SectionNotFound slug={context.organization.slug} />
+            )}
           </main>
         </div>
       </div>
@@ -181,17 +199,24 @@ export function ShellSkeleton(): ReactNode {
           </div>
         </header>
         <div className="shell__content">
-          <div className="stack stack--lg">
-            <Skeleton width="40%" height={14} />
-            <div className="stat-grid">
-              {Array.from({ length: 4 }, (_, i) => (
-                <Skeleton key={i} height={88} radius={10} />
-              ))}
-            </div>
-            <Skeleton height={220} radius={10} />
-          </div>
+          <SectionSkeleton />
         </div>
       </div>
+    </div>
+  );
+}
+
+/** A screen whose code or first data is still on its way. */
+function SectionSkeleton(): ReactNode {
+  return (
+    <div className="stack stack--lg" aria-busy="true">
+      <Skeleton width="40%" height={14} />
+      <div className="stat-grid">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} height={88} radius={10} />
+        ))}
+      </div>
+      <Skeleton height={220} radius={10} />
     </div>
   );
 }

@@ -19,6 +19,8 @@ export function validateLogoUrl(value: string): string | null {
   const trimmed = value.trim();
   if (trimmed.length === 0) return null;
   if (trimmed.length > 2048) return 'Logo URL is too long';
+  // An uploaded logo's own path (see the upload button).
+  if (/^\/logos\/[0-9a-f]{32}\.(png|jpg|svg)$/.test(trimmed)) return null;
   try {
     const url = new URL(trimmed);
     if (url.protocol === 'https:' && url.hostname.length > 0) return null;

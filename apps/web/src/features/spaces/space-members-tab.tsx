@@ -17,11 +17,6 @@ import {
   Person,
   Select,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import { MoreHorizontalIcon, UserMinusIcon, UserPlusIcon, UsersIcon } from '../../components/icons';
@@ -66,6 +61,9 @@ export function SpaceMembersTab({
   const toast = useToast();
   const orgId = organization.id;
   const members = useQuery(trpc.space.members.list.queryOptions({ orgId, spaceId: space.id }));
+  // An org owner or admin manages every space whatever their space role: show the stronger role.
+  const orgMembers = useQuery({ ...trpc.member.list.queryOptions({ orgId }), staleTime: 60_000 });
+  const orgRoleOf = new Map((orgMembers.data ?? []).map((m) => [m.userId, m.role]));
   const changeRole = useMutation(trpc.space.members.changeRole.mutationOptions());
   const remove = useMutation(trpc.space.members.remove.mutationOptions());
   const [adding, setAdding] = useState(false);
@@ -120,20 +118,18 @@ export function SpaceMembersTab({
       ) : (
         <div className="card-table">
           <Table caption={`Members of ${space.name}`} className="table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Member</TableHeaderCell>
-                <TableHeaderCell>Space role</TableHeaderCell>
-                <TableHeaderCell>Added</TableHeaderCell>
-                <TableHeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Member</Table.HeaderCell>
+                <Table.HeaderCell>Space role</Table.HeaderCell>
+                <Table.HeaderCell>Added</Table.HeaderCell>
+                <Table.ActionsHeader />
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {list.map((member) => (
-                <TableRow key={member.userId}>
-                  <TableCell>
+                <Table.Row key={member.userId}>
+                  <Table.Cell>
                     <Person
                       avatar={
                         <Avatar
@@ -147,27 +143,14 @@ export function SpaceMembersTab({
                       detail={member.email}
                       isSelf={member.userId === user.id}
                     />
-                  </TableCell>
-                  <TableCell>
-                    <span className="role-cell">
-                      <Badge
-                        tone={
-                          member.role === 'admin'
-                            ? 'accent'
-                            : member.role === 'developer'
-                              ? 'info'
-                              : 'neutral'
-                        }
-                      >
-                        {SPACE_ROLE_LABEL[member.role]}
-                      </Badge>
-                      <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[member.role]}</span>
-                    </span>
-                  </TableCell>
-                  <TableCell muted className="nowrap">
+                  </Table.Cell>
+                  <Table.Cell>
+                    <SpaceRoleCell role={member.role} orgRole={orgRoleOf.get(member.userId)} />
+                  </Table.Cell>
+                  <Table.Cell muted className="nowrap">
                     {formatDate(member.addedAt)}
-                  </TableCell>
-                  <TableCell align="end">
+                  </Table.Cell>
+                  <Table.Cell align="end">
                     {abilities.manageMembers ? (
                       <DropdownMenu
                         label={`Actions for ${member.displayName}`}
@@ -201,10 +184,10 @@ export function SpaceMembersTab({
                         </DropdownMenuItem>
                       </DropdownMenu>
                     ) : null}
-                  </TableCell>
-                </TableRow>
+                  </Table.Cell>
+                </Table.Row>
               ))}
-            </TableBody>
+            </Table.Body>
           </Table>
         </div>
       )}
@@ -357,5 +340,36 @@ function AddSpaceMemberDialog({
         />
       </form>
     </Dialog>
+  );
+}
+
+/**
+ * A member's role in the space, or their organization role when it is stronger (an owner or
+ * admin manages every space, whatever space role they were also given).
+ */
+function SpaceRoleCell({
+  role,
+  orgRole,
+}: {
+  role: keyof typeof SPACE_ROLE_LABEL;
+  orgRole: keyof typeof ROLE_LABEL | undefined;
+}): ReactNode {
+  if (orgRole === 'owner' || orgRole === 'admin') {
+    return (
+      <span className="role-cell">
+        <Badge tone="accent">{`Organization ${ROLE_LABEL[orgRole].toLowerCase()}`}</Badge>
+        <span className="role-cell__description">
+          Manages every space (also {SPACE_ROLE_LABEL[role].toLowerCase()} here)
+        </span>
+      </span>
+    );
+  }
+  return (
+    <span className="role-cell">
+      <Badge tone={role === 'admin' ? 'accent' : role === 'developer' ? 'info' : 'neutral'}>
+        {SPACE_ROLE_LABEL[role]}
+      </Badge>
+      <span className="role-cell__description">{SPACE_ROLE_DESCRIPTION[role]}</span>
+    </span>
   );
 }

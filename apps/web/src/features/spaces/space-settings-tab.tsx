@@ -1,8 +1,9 @@
 import { initialsOf } from '@keysmith/domain';
 import { useMutation } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
-import { Alert, Button, ConfirmDialog, Logo, TextField, useToast } from '../../components';
+import { type ReactNode, useId, useState } from 'react';
+import { Alert, Button, buttonClassName, ConfirmDialog, Logo, TextField, useToast } from '../../components';
 import { ArchiveIcon, TrashIcon } from '../../components/icons';
+import { describeError } from '../../lib/api-errors';
 import { navigate } from '../../lib/router';
 import { queryClient, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
@@ -189,7 +190,12 @@ function SpaceGeneralCard({ space, orgId }: { space: Space; orgId: string }): Re
               placeholder="https://cdn.example.com/logo.png"
               autoComplete="off"
               spellCheck={false}
-              hint="A square image over https. Without one, the colour and initials are shown."
+              hint="A square image over https, or upload one. Without one, the colour and initials are shown."
+            />
+            <LogoUpload
+              orgId={orgId}
+              spaceId={space.id}
+              onUploaded={(url) => form.setValue('logoUrl', url)}
             />
           </div>
         </div>
@@ -258,5 +264,77 @@ function SpaceDangerZone({ space }: { space: Space }): ReactNode {
         }}
       />
     </SettingsCard>
+  );
+}
+
+/** Reads a file as base64 (without the `data:` prefix) for a JSON upload. */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('Could not read the file'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/**
+ * Uploads a PNG, JPEG or SVG (≤ 256 kB) as the space's logo. The server checks the type by
+ * content and an SVG against an allowlist; its message names what it refused.
+ */
+function LogoUpload({
+  orgId,
+  spaceId,
+  onUploaded,
+}: {
+  orgId: string;
+  spaceId: string;
+  onUploaded: (url: string) => void;
+}): ReactNode {
+  const toast = useToast();
+  const upload = useMutation(trpc.space.uploadLogo.mutationOptions());
+  const inputId = useId();
+  const choose = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > 256 * 1024) {
+      toast({
+        title: 'Could not upload the logo',
+        description: 'The image is larger than 256 kB.',
+        tone: 'danger',
+      });
+      return;
+    }
+    try {
+      const { logoUrl } = await upload.mutateAsync({ orgId, spaceId, contentBase64: await readBase64(file) });
+      onUploaded(logoUrl);
+      await queryClient.invalidateQueries(trpc.space.pathFilter());
+      await queryClient.invalidateQueries(trpc.key.pathFilter());
+      toast({ title: 'Logo uploaded', description: 'It shows everywhere the space does.' });
+    } catch (error) {
+      toast({
+        title: 'Could not upload the logo',
+        description: describeError(error).message,
+        tone: 'danger',
+      });
+    }
+  };
+  return (
+    <div className="logo-upload">
+      <label htmlFor={inputId} className={buttonClassName({ variant: 'secondary', size: 'sm' })}>
+        {upload.isPending ? 'Uploading…' : 'Upload image'}
+      </label>
+      <input
+        id={inputId}
+        type="file"
+        accept="image/png,image/jpeg,image/svg+xml"
+        className="sr-only"
+        aria-label="Upload a logo image"
+        disabled={upload.isPending}
+        onChange={(event) => {
+          void choose(event.target.files?.[0]);
+          event.target.value = '';
+        }}
+      />
+      <span className="logo-upload__hint">PNG, JPEG or SVG, up to 256 kB</span>
+    </div>
   );
 }

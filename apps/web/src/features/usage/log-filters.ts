@@ -16,10 +16,14 @@ export interface LogFilterState {
   /** A prefix of the endpoint (`/v1/api-keys`). */
   endpoint: string;
   range: TimeRange;
+  /** One key of the space or organization, or `""` for all of them (space and org-wide logs). */
+  keyId?: string;
+  /** One space, or `""` for every readable space (org-wide logs). */
+  spaceId?: string;
 }
 
 export function initialLogFilters(now: number): LogFilterState {
-  return { status: '', code: '', ip: '', endpoint: '', range: timeRange('all', now) };
+  return { status: '', code: '', ip: '', endpoint: '', keyId: '', spaceId: '', range: timeRange('all', now) };
 }
 
 export interface LogQueryFilters extends TimeBounds {
@@ -27,6 +31,8 @@ export interface LogQueryFilters extends TimeBounds {
   code?: LogCode;
   ip?: string;
   endpoint?: string;
+  keyId?: string;
+  spaceId?: string;
 }
 
 /** The filters the server understands, or `null` while the custom time range is not valid. */
@@ -41,6 +47,8 @@ export function logQueryFilters(state: LogFilterState): LogQueryFilters | null {
   if (ip) filters.ip = ip;
   const endpoint = state.endpoint.trim();
   if (endpoint) filters.endpoint = endpoint;
+  if (state.keyId) filters.keyId = state.keyId;
+  else if (state.spaceId) filters.spaceId = state.spaceId;
   return filters;
 }
 
@@ -51,6 +59,8 @@ export function isLogFiltered(state: LogFilterState): boolean {
     state.code !== '' ||
     state.ip.trim() !== '' ||
     state.endpoint.trim() !== '' ||
+    Boolean(state.keyId) ||
+    Boolean(state.spaceId) ||
     state.range.preset !== 'all'
   );
 }

@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import {
   Badge,
@@ -6,33 +6,28 @@ import {
   Card,
   CardHeader,
   CursorFooter,
+  cursorPaging,
   EmptyState,
   FilterBar,
   FilterInput,
   IconButton,
-  LoadFailedState,
-  NoMatchesState,
+  QueryTable,
+  type QueryTableColumn,
   Select,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   TimeRangeField,
-  useToast,
+  useCursorList,
 } from '../../components';
 import { RefreshIcon, ScrollTextIcon } from '../../components/icons';
-import { describeError } from '../../lib/api-errors';
-import { classNames } from '../../lib/class-names';
-import { downloadText } from '../../lib/download';
+import { formatCount, formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { exportBounds, type TimeRangePreset, timeRange } from '../../lib/time-range';
+import { type TimeRangePreset, timeRange } from '../../lib/time-range';
 import { trpc, trpcClient } from '../../lib/trpc';
+import { useCsvExport } from '../../lib/use-csv-export';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
-import { formatCount, formatInstant } from '../api-keys/key-display';
 import { organizationPath } from '../organization/organization-preference';
+import { LOG_PAGE_SIZE } from './key-usage-queries';
 import {
   formatDuration,
   LOG_CODE_LABEL,
@@ -45,11 +40,11 @@ import {
 import { initialLogFilters, isLogFiltered, type LogFilterState, logQueryFilters } from './log-filters';
 import type { RequestLog } from './usage-types';
 
-const PAGE_SIZE = 25;
 const TEXT_DEBOUNCE_MS = 350;
 const PRESETS: readonly TimeRangePreset[] = ['1h', '24h', '7d', '30d', 'all', 'custom'];
 
-export type LogScope = { keyId: string } | { spaceId: string };
+/** Which logs: one key's, one space's, or every space the viewer may read (`{}`). */
+export type LogScope = { keyId: string } | { spaceId: string } | Record<string, never>;
 
 export interface RequestLogsCardProps {
   orgId: string;
@@ -69,9 +64,10 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 });
 
 /**
- * Request logs of one key or one space, newest first: filters (time range, status, outcome
- * code, IP, endpoint prefix), "Load more" through the server's cursor, and a CSV export of
- * exactly the filtered range.
+ * Request logs of one key, one space or the whole organization, newest first: filters (time
+ * range, status, outcome code, IP, endpoint prefix; key for a space or the organization; space
+ * for the organization), "Load more" through the server's cursor, and a CSV export of exactly
+ * the filtered range.
  */
 export function RequestLogsCard({
   orgId,
@@ -80,27 +76,27 @@ export function RequestLogsCard({
   title = 'Request logs',
   description,
 }: RequestLogsCardProps): ReactNode {
-  const toast = useToast();
   const [filters, setFilters] = useState<LogFilterState>(() => initialLogFilters(Date.now()));
-  const [exporting, setExporting] = useState(false);
+  const csv = useCsvExport('request-logs', ['request', 'requests']);
   const ip = useDebouncedValue(filters.ip, TEXT_DEBOUNCE_MS);
   const endpoint = useDebouncedValue(filters.endpoint, TEXT_DEBOUNCE_MS);
-  const settled = { ...filters, ip, endpoint };
-  const queryFilters = logQueryFilters(settled);
-  const showKey = 'spaceId' in scope;
+  const queryFilters = logQueryFilters({ ...filters, ip, endpoint });
+  const showKey = !('keyId' in scope);
+  const showSpace = !('keyId' in scope) && !('spaceId' in scope);
+  // A chosen key narrows a space's logs further; the server takes a key or a space, not both.
+  const target = queryFilters?.keyId ? {} : scope;
 
-  const logs = useInfiniteQuery({
+  const { query: logs, rows } = useCursorList({
     ...trpc.log.list.infiniteQueryOptions(
-      { orgId, ...scope, ...(queryFilters ?? {}), limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor },
+      { orgId, ...target, ...(queryFilters ?? {}), limit: LOG_PAGE_SIZE },
+      cursorPaging,
     ),
-    placeholderData: keepPreviousData,
     enabled: queryFilters !== null,
   });
 
-  const rows: RequestLog[] = logs.data?.pages.flatMap((page) => page.items) ?? [];
   const filtered = isLogFiltered(filters);
   const update = (patch: Partial<LogFilterState>) => setFilters((current) => ({ ...current, ...patch }));
+  const clear = () => setFilters(initialLogFilters(Date.now()));
 
   const refresh = () => {
     // A relative range ("last hour") moves with the clock: re-anchor it, which refetches.
@@ -111,37 +107,25 @@ export function RequestLogsCard({
     }
   };
 
-  const exportCsv = async () => {
-    const bounds = exportBounds(filters.range, Date.now());
-    if (!bounds || !queryFilters) return;
-    setExporting(true);
-    try {
-      const { from: _from, to: _to, ...rest } = queryFilters;
-      const result = await trpcClient.log.exportCsv.query({ orgId, ...scope, ...rest, ...bounds });
-      // "Any time" starts at the Unix epoch; name the file by its end instead of by 1970.
-      const filename =
-        filters.range.preset === 'all'
-          ? `request-logs_until_${bounds.to.replace(/[:.]/g, '-')}.csv`
-          : result.filename;
-      downloadText(filename, result.csv);
-      toast({
-        title:
-          result.rows === 0
-            ? 'Exported an empty CSV'
-            : `Exported ${formatCount(result.rows)} ${result.rows === 1 ? 'request' : 'requests'}`,
-        description: result.note ?? filename,
-        tone: result.truncated ? 'info' : 'success',
-        durationMs: result.truncated ? 10_000 : 4000,
-      });
-    } catch (error) {
-      toast({ title: 'Export failed', description: describeError(error).message, tone: 'danger' });
-    } finally {
-      setExporting(false);
-    }
+  const exportCsv = () => {
+    if (!queryFilters) return;
+    const { from: _from, to: _to, ...rest } = queryFilters;
+    void csv.exportCsv(filters.range, (bounds) =>
+      trpcClient.log.exportCsv.query({ orgId, ...target, ...rest, ...bounds }),
+    );
   };
 
-  const listError = logs.isError && !logs.data ? describeError(logs.error) : null;
-  const nothingYet = logs.isSuccess && rows.length === 0 && !filtered && !logs.isPlaceholderData;
+  const where = 'keyId' in scope ? 'this key' : 'spaceId' in scope ? 'the keys of this space' : 'your keys';
+  const columns: QueryTableColumn[] = [
+    { label: 'Time', skeleton: 110 },
+    ...(showKey ? [{ label: 'Key', skeleton: 90 }] : []),
+    { label: 'Request', skeleton: 160 },
+    { label: 'Status', skeleton: <Skeleton width={32} height={18} radius={5} /> },
+    { label: 'Outcome', skeleton: <Skeleton width={72} height={20} radius={999} /> },
+    { label: 'Duration', align: 'end', skeleton: 40 },
+    { label: 'IP', skeleton: 90 },
+    { label: 'Credits', align: 'end', skeleton: 16 },
+  ];
 
   return (
     <Card className="logs-card">
@@ -159,12 +143,7 @@ export function RequestLogsCard({
             >
               <RefreshIcon size={15} className={logs.isFetching ? 'is-spinning' : undefined} />
             </IconButton>
-            <Button
-              size="sm"
-              onClick={() => void exportCsv()}
-              loading={exporting}
-              disabled={queryFilters === null}
-            >
+            <Button size="sm" onClick={exportCsv} loading={csv.exporting} disabled={queryFilters === null}>
               Export CSV
             </Button>
           </>
@@ -174,9 +153,24 @@ export function RequestLogsCard({
         label="Filter request logs"
         className="logs-card__filters"
         filtered={filtered}
-        onClear={() => setFilters(initialLogFilters(Date.now()))}
+        onClear={clear}
       >
         <TimeRangeField value={filters.range} onChange={(range) => update({ range })} presets={PRESETS} />
+        {showSpace ? (
+          <SpaceFilter
+            orgId={orgId}
+            value={filters.spaceId ?? ''}
+            onChange={(spaceId) => update({ spaceId, keyId: '' })}
+          />
+        ) : null}
+        {showKey ? (
+          <KeyFilter
+            orgId={orgId}
+            spaceId={'spaceId' in scope ? scope.spaceId : filters.spaceId || undefined}
+            value={filters.keyId ?? ''}
+            onChange={(keyId) => update({ keyId })}
+          />
+        ) : null}
         <Select
           label="Status"
           hideLabel
@@ -216,69 +210,100 @@ export function RequestLogsCard({
         />
       </FilterBar>
 
-      {listError ? (
-        <LoadFailedState
-          title="Couldn't load the request logs"
-          description={listError.message}
-          headingLevel={3}
-          retrying={logs.isFetching}
-          onRetry={() => void logs.refetch()}
-        />
-      ) : nothingYet ? (
-        <EmptyState
-          variant="plain"
-          icon={<ScrollTextIcon size={22} />}
-          title="No requests yet"
-          headingLevel={3}
-          description={
-            showKey
-              ? 'Calls made with the keys of this space, admitted or refused, are listed here within a second or two.'
-              : 'Calls made with this key, admitted or refused, are listed here within a second or two.'
-          }
-        />
-      ) : logs.isSuccess && rows.length === 0 ? (
-        <NoMatchesState
-          title="No requests match"
-          headingLevel={3}
-          description="No request in this range matches the filters."
-          onClear={() => setFilters(initialLogFilters(Date.now()))}
-        />
-      ) : (
-        <div
-          className={classNames('logs-card__table', logs.isPlaceholderData && 'is-refreshing')}
-          aria-busy={logs.isPending || logs.isPlaceholderData || undefined}
-        >
-          <Table caption={title} className="logs-table table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Time</TableHeaderCell>
-                {showKey ? <TableHeaderCell>Key</TableHeaderCell> : null}
-                <TableHeaderCell>Request</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Outcome</TableHeaderCell>
-                <TableHeaderCell align="end">Duration</TableHeaderCell>
-                <TableHeaderCell>IP</TableHeaderCell>
-                <TableHeaderCell align="end">Credits</TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {logs.data
-                ? rows.map((row) => (
-                    <LogRow
-                      key={row.id}
-                      row={row}
-                      showKey={showKey}
-                      orgSlug={orgSlug}
-                      onFilterIp={(value) => update({ ip: value })}
-                    />
-                  ))
-                : Array.from({ length: 5 }, (_, i) => <LogSkeletonRow key={i} showKey={showKey} />)}
-            </TableBody>
-          </Table>
-          <CursorFooter query={logs} shown={rows.length} noun={['request', 'requests']} />
-        </div>
-      )}
+      <QueryTable
+        query={logs}
+        rowCount={rows.length}
+        caption={title}
+        columns={columns}
+        frame="bare"
+        className="logs-card__table"
+        tableClassName="logs-table stacked-table"
+        errorTitle="Couldn't load the request logs"
+        filtered={filtered}
+        empty={
+          <EmptyState
+            variant="plain"
+            icon={<ScrollTextIcon size={22} />}
+            title="No requests yet"
+            headingLevel={3}
+            description={`Calls made with ${where}, admitted or refused, are listed here within a second or two.`}
+          />
+        }
+        noMatch={{
+          title: 'No requests match',
+          description: 'No request in this range matches the filters.',
+          onClear: clear,
+        }}
+        footer={<CursorFooter query={logs} shown={rows.length} noun={['request', 'requests']} />}
+      >
+        {rows.map((row) => (
+          <LogRow
+            key={row.id}
+            row={row}
+            showKey={showKey}
+            orgSlug={orgSlug}
+            onFilterIp={(value) => update({ ip: value })}
+          />
+        ))}
+      </QueryTable>
     </Card>
+  );
+}
+
+/** Narrows org-wide logs to one space. */
+function SpaceFilter({
+  orgId,
+  value,
+  onChange,
+}: {
+  orgId: string;
+  value: string;
+  onChange: (spaceId: string) => void;
+}): ReactNode {
+  const spaces = useQuery({ ...trpc.space.list.queryOptions({ orgId }), staleTime: 60_000 });
+  return (
+    <Select
+      label="Space"
+      hideLabel
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      options={[
+        { value: '', label: 'All spaces' },
+        ...(spaces.data ?? []).map((space) => ({ value: space.id, label: space.name })),
+      ]}
+      fieldClassName="toolbar-select"
+    />
+  );
+}
+
+/** Narrows a space's (or the organization's) logs to one key. */
+function KeyFilter({
+  orgId,
+  spaceId,
+  value,
+  onChange,
+}: {
+  orgId: string;
+  spaceId: string | undefined;
+  value: string;
+  onChange: (keyId: string) => void;
+}): ReactNode {
+  const keys = useQuery({
+    ...trpc.key.list.queryOptions({ orgId, perPage: 100, ...(spaceId ? { spaceId } : {}) }),
+    staleTime: 60_000,
+  });
+  const options = (keys.data?.data ?? []).map((key) => ({ value: key.id, label: key.name }));
+  if (value && !options.some((option) => option.value === value)) options.push({ value, label: value });
+  options.sort((a, b) => a.label.localeCompare(b.label));
+  return (
+    <Select
+      label="Key"
+      hideLabel
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      options={[{ value: '', label: 'All keys' }, ...options]}
+      fieldClassName="toolbar-select"
+    />
   );
 }
 
@@ -294,39 +319,39 @@ function LogRow({
   onFilterIp: (ip: string) => void;
 }): ReactNode {
   return (
-    <TableRow data-code={row.code}>
-      <TableCell className="logs-table__time">
+    <Table.Row data-code={row.code}>
+      <Table.Cell className="logs-table__time" data-label="Time">
         <time dateTime={row.time} title={formatInstant(row.time)}>
           {timeFormat.format(new Date(row.time))}
         </time>
-      </TableCell>
+      </Table.Cell>
       {showKey ? (
-        <TableCell className="logs-table__key">
+        <Table.Cell className="logs-table__key" data-label="Key">
           {row.keyId ? (
             <Link to={organizationPath(orgSlug, `keys/${row.keyId}`)}>{row.keyName ?? row.keyId}</Link>
           ) : (
             <span className="text-faint">—</span>
           )}
-        </TableCell>
+        </Table.Cell>
       ) : null}
-      <TableCell className="logs-table__request">
+      <Table.Cell className="logs-table__request" data-label="Request">
         <span className="http-method" data-method={row.method}>
           {row.method}
         </span>
         <code title={row.endpoint}>{row.endpoint || '—'}</code>
-      </TableCell>
-      <TableCell>
+      </Table.Cell>
+      <Table.Cell data-label="Status">
         <span className={`status-code status-code--${statusTone(row.status)}`}>{row.status}</span>
-      </TableCell>
-      <TableCell>
+      </Table.Cell>
+      <Table.Cell data-label="Outcome">
         <span title={row.code}>
           <Badge tone={logCodeTone(row.code)}>{logCodeLabel(row.code)}</Badge>
         </span>
-      </TableCell>
-      <TableCell align="end" className="tabular text-muted">
+      </Table.Cell>
+      <Table.Cell align="end" className="tabular text-muted" data-label="Duration">
         {formatDuration(row.durationMs)}
-      </TableCell>
-      <TableCell className="logs-table__ip">
+      </Table.Cell>
+      <Table.Cell className="logs-table__ip" data-label="IP">
         {row.ip ? (
           <button
             type="button"
@@ -339,43 +364,10 @@ function LogRow({
         ) : (
           <span className="text-faint">—</span>
         )}
-      </TableCell>
-      <TableCell align="end" className="tabular">
+      </Table.Cell>
+      <Table.Cell align="end" className="tabular" data-label="Credits">
         {formatCount(row.credits)}
-      </TableCell>
-    </TableRow>
-  );
-}
-
-function LogSkeletonRow({ showKey }: { showKey: boolean }): ReactNode {
-  return (
-    <tr className="skeleton-row">
-      <td>
-        <Skeleton width={110} height={12} />
-      </td>
-      {showKey ? (
-        <td>
-          <Skeleton width={90} height={12} />
-        </td>
-      ) : null}
-      <td>
-        <Skeleton width={160} height={12} />
-      </td>
-      <td>
-        <Skeleton width={32} height={18} radius={5} />
-      </td>
-      <td>
-        <Skeleton width={72} height={20} radius={999} />
-      </td>
-      <td>
-        <Skeleton width={40} height={12} />
-      </td>
-      <td>
-        <Skeleton width={90} height={12} />
-      </td>
-      <td>
-        <Skeleton width={16} height={12} />
-      </td>
-    </tr>
+      </Table.Cell>
+    </Table.Row>
   );
 }

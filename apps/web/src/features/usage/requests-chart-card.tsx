@@ -2,9 +2,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Card, CardHeader, SegmentedControl, Skeleton } from '../../components';
 import { classNames } from '../../lib/class-names';
+import { formatCount } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { formatCount } from '../api-keys/key-display';
 import { LoadError } from '../organization/load-error';
+import { DEFAULT_CHART_RANGE } from './key-usage-queries';
 import { UsageChart } from './usage-chart';
 import type { UsageRange } from './usage-types';
 
@@ -16,7 +17,7 @@ const RANGES: ReadonlyArray<{ value: UsageRange; label: string }> = [
 
 /** Requests of one key over time: admitted vs refused, hourly (24 h, 7 d) or daily (30 d). */
 export function RequestsChartCard({ orgId, keyId }: { orgId: string; keyId: string }): ReactNode {
-  const [range, setRange] = useState<UsageRange>('24h');
+  const [range, setRange] = useState<UsageRange>(DEFAULT_CHART_RANGE);
   const series = useQuery({
     ...trpc.usage.keySeries.queryOptions({ orgId, keyId, range }),
     placeholderData: keepPreviousData,

@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { formatCount } from '../api-keys/key-display';
+import { formatCount } from '../../lib/format';
 import { bucketLabel, timeAxisLabels, valueAxis } from './chart-scale';
 import type { KeySeries } from './usage-types';
 

@@ -18,11 +18,6 @@ import {
   SegmentedControl,
   Skeleton,
   Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
   useToast,
 } from '../../components';
 import {
@@ -37,10 +32,10 @@ import {
 } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
+import { formatInstant } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { SegmentedField } from '../api-keys/form-controls';
-import { formatInstant } from '../api-keys/key-display';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
 import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
@@ -51,6 +46,7 @@ import {
   DELIVERY_STATUS_LABEL,
   DELIVERY_STATUS_TONE,
   type DeliveryStatus,
+  deliveryEventLabel,
   displayUrl,
   WEBHOOK_EVENT_INFO,
   type WebhookDelivery,
@@ -261,7 +257,7 @@ export function WebhookDetailPage({ endpointId }: { endpointId: string }): React
         </Alert>
       ) : null}
 
-      <DeliveriesCard orgId={orgId} endpointId={endpoint.id} now={now} />
+      <DeliveriesCard orgId={orgId} endpointId={endpoint.id} active={endpoint.active} now={now} />
       <VerifySignaturesPanel />
 
       <WebhookFormDialog
@@ -419,10 +415,13 @@ function hasPending(pages: ReadonlyArray<{ data: WebhookDelivery[] }> | undefine
 function DeliveriesCard({
   orgId,
   endpointId,
+  active,
   now: clock,
 }: {
   orgId: string;
   endpointId: string;
+  /** A disabled endpoint gets no test event (the server refuses it too). */
+  active: boolean;
   now: number;
 }): ReactNode {
   const toast = useToast();
@@ -436,7 +435,40 @@ function DeliveriesCard({
     refetchInterval: (query) => (hasPending(query.state.data?.pages) ? 3000 : 30_000),
   });
   const redeliver = useMutation(trpc.webhook.redeliver.mutationOptions());
+  const sendTest = useMutation(trpc.webhook.sendTest.mutationOptions());
   const [redelivering, setRedelivering] = useState<string | null>(null);
+
+  const doSendTest = async () => {
+    try {
+      const delivery = await sendTest.mutateAsync({ orgId, endpointId });
+      setStatus('all');
+      await queryClient.invalidateQueries(trpc.webhook.deliveries.pathFilter());
+      toast({
+        title: 'Test event sent',
+        description: `Event ${delivery.eventId} is on its way; its delivery shows below within a second or two.`,
+      });
+    } catch (error) {
+      toast({
+        title: 'Could not send a test event',
+        description: describeError(error).message,
+        tone: 'danger',
+      });
+    }
+  };
+  const testButton = (
+    <Button
+      size="sm"
+      icon={<SendIcon size={14} />}
+      onClick={() => void doSendTest()}
+      loading={sendTest.isPending}
+      disabled={!active}
+      title={
+        active ? 'Send a webhook.test event to this endpoint now' : 'Enable the endpoint to send a test event'
+      }
+    >
+      Send test event
+    </Button>
+  );
   const rows = deliveries.data?.pages.flatMap((page) => page.data) ?? [];
   // Rows fetched after the clock last ticked must not read as "in a few seconds".
   const now = Math.max(clock, deliveries.dataUpdatedAt);
@@ -448,7 +480,7 @@ function DeliveriesCard({
       await queryClient.invalidateQueries(trpc.webhook.deliveries.pathFilter());
       toast({
         title: 'Redelivery queued',
-        description: `${WEBHOOK_EVENT_INFO[delivery.eventType].label} (${delivery.eventId}) is being sent again now.`,
+        description: `${deliveryEventLabel(delivery.eventType)} (${delivery.eventId}) is being sent again now.`,
       });
     } catch (error) {
       toast({ title: 'Could not redeliver', description: describeError(error).message, tone: 'danger' });
@@ -463,13 +495,16 @@ function DeliveriesCard({
         title="Deliveries"
         description="Each event sent to this endpoint: retried with back-off for about a day until it answers 2xx."
         actions={
-          <SegmentedControl
-            label="Delivery status"
-            size="sm"
-            value={status}
-            onChange={setStatus}
-            options={STATUS_FILTERS}
-          />
+          <>
+            <SegmentedControl
+              label="Delivery status"
+              size="sm"
+              value={status}
+              onChange={setStatus}
+              options={STATUS_FILTERS}
+            />
+            {testButton}
+          </>
         }
       />
       {deliveries.isError && !deliveries.data ? (
@@ -493,50 +528,49 @@ function DeliveriesCard({
           }
           description={
             status === 'all'
-              ? 'When an event this endpoint subscribes to happens, its delivery shows up here within a second or two.'
+              ? 'When an event this endpoint subscribes to happens, its delivery shows up here within a second or two. Send a test event to try the endpoint now.'
               : 'Nothing with this status in the delivery log.'
           }
+          actions={status === 'all' ? testButton : undefined}
         />
       ) : (
         <div className="deliveries-card__table" aria-busy={deliveries.isPending || undefined}>
           <Table caption="Deliveries" className="deliveries-table table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Event</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell align="end">Attempts</TableHeaderCell>
-                <TableHeaderCell>Last answer</TableHeaderCell>
-                <TableHeaderCell>Next attempt</TableHeaderCell>
-                <TableHeaderCell>Created</TableHeaderCell>
-                <TableHeaderCell align="end">
-                  <span className="sr-only">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Event</Table.HeaderCell>
+                <Table.HeaderCell>Status</Table.HeaderCell>
+                <Table.HeaderCell align="end">Attempts</Table.HeaderCell>
+                <Table.HeaderCell>Last answer</Table.HeaderCell>
+                <Table.HeaderCell>Next attempt</Table.HeaderCell>
+                <Table.HeaderCell>Created</Table.HeaderCell>
+                <Table.ActionsHeader />
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {deliveries.data
                 ? rows.map((delivery) => (
-                    <TableRow key={delivery.id} data-status={delivery.status}>
-                      <TableCell>
+                    <Table.Row key={delivery.id} data-status={delivery.status}>
+                      <Table.Cell>
                         <span className="delivery-event">
                           <span className="delivery-event__type">
-                            {WEBHOOK_EVENT_INFO[delivery.eventType].label}
+                            {deliveryEventLabel(delivery.eventType)}
                           </span>
                           <code className="delivery-event__id">{delivery.eventId}</code>
                         </span>
-                      </TableCell>
-                      <TableCell>
+                      </Table.Cell>
+                      <Table.Cell>
                         <Badge tone={DELIVERY_STATUS_TONE[delivery.status]} dot>
                           {DELIVERY_STATUS_LABEL[delivery.status]}
                         </Badge>
-                      </TableCell>
-                      <TableCell align="end" className="tabular">
+                      </Table.Cell>
+                      <Table.Cell align="end" className="tabular">
                         {delivery.attempts}
-                      </TableCell>
-                      <TableCell className="delivery-answer">
+                      </Table.Cell>
+                      <Table.Cell className="delivery-answer">
                         <LastAnswer delivery={delivery} now={now} />
-                      </TableCell>
-                      <TableCell muted>
+                      </Table.Cell>
+                      <Table.Cell muted>
                         {delivery.status === 'pending' && delivery.nextAttemptAt ? (
                           <span title={formatInstant(delivery.nextAttemptAt)}>
                             <RelativeTime iso={delivery.nextAttemptAt} now={now} />
@@ -544,11 +578,11 @@ function DeliveriesCard({
                         ) : (
                           '—'
                         )}
-                      </TableCell>
-                      <TableCell muted>
+                      </Table.Cell>
+                      <Table.Cell muted>
                         <RelativeTime iso={delivery.createdAt} now={now} />
-                      </TableCell>
-                      <TableCell align="end">
+                      </Table.Cell>
+                      <Table.Cell align="end">
                         <Button
                           size="sm"
                           variant="ghost"
@@ -560,8 +594,8 @@ function DeliveriesCard({
                         >
                           Redeliver
                         </Button>
-                      </TableCell>
-                    </TableRow>
+                      </Table.Cell>
+                    </Table.Row>
                   ))
                 : Array.from({ length: 3 }, (_, i) => (
                     <tr key={i} className="skeleton-row">
@@ -572,7 +606,7 @@ function DeliveriesCard({
                       ))}
                     </tr>
                   ))}
-            </TableBody>
+            </Table.Body>
           </Table>
           <CursorFooter query={deliveries} shown={rows.length} noun={['delivery', 'deliveries']} />
         </div>

@@ -35,6 +35,11 @@ export const WEBHOOK_EVENT_INFO: Record<WebhookEventType, { label: string; descr
   },
 };
 
+/** What a delivery's event is called: a subscribable type, or the on-demand test event. */
+export function deliveryEventLabel(type: WebhookDelivery['eventType']): string {
+  return type === 'webhook.test' ? 'Test event' : WEBHOOK_EVENT_INFO[type].label;
+}
+
 /** The event types in the order the API lists them. */
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENT_INFO) as WebhookEventType[];
 

@@ -1,30 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type MouseEvent, type ReactNode, useId, useState } from 'react';
-import {
-  Badge,
-  Button,
-  ButtonLink,
-  EmptyState,
-  LoadFailedState,
-  Skeleton,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableHeaderCell,
-  TableRow,
-  useToast,
-} from '../../components';
-import { ChevronRightIcon, CompassIcon, PlusIcon, WebhookIcon } from '../../components/icons';
+import { Badge, Button, EmptyState, LoadFailedState, Skeleton, Table, useToast } from '../../components';
+import { ChevronRightIcon, PlusIcon, WebhookIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
+import { formatDay, formatInstant } from '../../lib/format';
 import { Link, matchPath, navigate, useLocation } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
-import { formatDay, formatInstant } from '../api-keys/key-display';
 import { seesOrganizationMonitoring } from '../organization/monitoring-access';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
 import { PageIntro } from '../shell/page';
+import { PageNotFound } from '../shell/page-not-found';
 import { RestrictedSection } from '../shell/restricted-section';
 import { VerifySignaturesPanel } from './verify-signatures-panel';
 import { WebhookDetailPage } from './webhook-detail-page';
@@ -54,16 +40,7 @@ export function WebhooksPage(): ReactNode {
   if (detail?.endpointId) return <WebhookDetailPage key={detail.endpointId} endpointId={detail.endpointId} />;
   if (!matchPath('/o/:orgSlug/webhooks', pathname)) {
     return (
-      <EmptyState
-        icon={<CompassIcon size={22} />}
-        title="This page doesn't exist"
-        description="The link may be old or mistyped."
-        actions={
-          <ButtonLink to={organizationPath(organization.slug, 'webhooks')} variant="primary">
-            All endpoints
-          </ButtonLink>
-        }
-      />
+      <PageNotFound backTo={organizationPath(organization.slug, 'webhooks')} backLabel="All endpoints" />
     );
   }
   return <WebhookList />;
@@ -91,14 +68,14 @@ function WebhookList(): ReactNode {
       <PageIntro description={DESCRIPTION} actions={empty ? null : addButton} />
 
       {endpoints.isError ? (
-        <TableContainer>
+        <Table.Container>
           <LoadFailedState
             title="Couldn't load webhook endpoints"
             description={describeError(endpoints.error).message}
             retrying={endpoints.isFetching}
             onRetry={() => void endpoints.refetch()}
           />
-        </TableContainer>
+        </Table.Container>
       ) : empty ? (
         <EmptyState
           icon={<WebhookIcon size={22} />}
@@ -118,21 +95,21 @@ function WebhookList(): ReactNode {
           </ul>
         </EmptyState>
       ) : (
-        <TableContainer aria-busy={endpoints.isPending || undefined}>
+        <Table.Container aria-busy={endpoints.isPending || undefined}>
           <Table caption="Webhook endpoints" className="webhooks-table table--flush">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Endpoint</TableHeaderCell>
-                <TableHeaderCell>Events</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Secret</TableHeaderCell>
-                <TableHeaderCell>Added</TableHeaderCell>
-                <TableHeaderCell>
+            <Table.Head>
+              <Table.Row>
+                <Table.HeaderCell>Endpoint</Table.HeaderCell>
+                <Table.HeaderCell>Events</Table.HeaderCell>
+                <Table.HeaderCell>Status</Table.HeaderCell>
+                <Table.HeaderCell>Secret</Table.HeaderCell>
+                <Table.HeaderCell>Added</Table.HeaderCell>
+                <Table.HeaderCell>
                   <span className="sr-only">Open</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
+                </Table.HeaderCell>
+              </Table.Row>
+            </Table.Head>
+            <Table.Body>
               {endpoints.data
                 ? endpoints.data.map((endpoint) => (
                     <EndpointRow key={endpoint.id} endpoint={endpoint} orgSlug={organization.slug} />
@@ -160,12 +137,12 @@ function WebhookList(): ReactNode {
                       <td />
                     </tr>
                   ))}
-            </TableBody>
+            </Table.Body>
           </Table>
           <p className="table-footnote">
             Up to 16 endpoints per organization. Open one to see its delivery log.
           </p>
-        </TableContainer>
+        </Table.Container>
       )}
 
       {endpoints.isSuccess ? (
@@ -208,16 +185,16 @@ function EndpointRow({ endpoint, orgSlug }: { endpoint: WebhookEndpoint; orgSlug
   };
   const shown = endpoint.events.slice(0, 3);
   return (
-    <TableRow interactive onClick={open}>
-      <TableCell className="webhooks-table__endpoint">
+    <Table.Row interactive onClick={open}>
+      <Table.Cell className="webhooks-table__endpoint">
         <Link to={to} className="webhooks-table__url" title={endpoint.url}>
           {displayUrl(endpoint.url)}
         </Link>
         {endpoint.description ? (
           <span className="webhooks-table__description">{endpoint.description}</span>
         ) : null}
-      </TableCell>
-      <TableCell>
+      </Table.Cell>
+      <Table.Cell>
         <span className="event-chips">
           {shown.map((type) => (
             <span key={type} className="chip chip--sm">
@@ -228,8 +205,8 @@ function EndpointRow({ endpoint, orgSlug }: { endpoint: WebhookEndpoint; orgSlug
             <span className="chip chip--sm chip--more">+{endpoint.events.length - shown.length}</span>
           ) : null}
         </span>
-      </TableCell>
-      <TableCell>
+      </Table.Cell>
+      <Table.Cell>
         {endpoint.active ? (
           <Badge tone="success" dot>
             Enabled
@@ -239,18 +216,18 @@ function EndpointRow({ endpoint, orgSlug }: { endpoint: WebhookEndpoint; orgSlug
             Disabled
           </Badge>
         )}
-      </TableCell>
-      <TableCell mono muted className="webhooks-table__secret">
+      </Table.Cell>
+      <Table.Cell mono muted className="webhooks-table__secret">
         {endpoint.secretHint}
-      </TableCell>
-      <TableCell muted>
+      </Table.Cell>
+      <Table.Cell muted>
         <time dateTime={endpoint.createdAt} title={formatInstant(endpoint.createdAt)}>
           {formatDay(endpoint.createdAt)}
         </time>
-      </TableCell>
-      <TableCell align="end" className="webhooks-table__chevron">
+      </Table.Cell>
+      <Table.Cell align="end" className="webhooks-table__chevron">
         <ChevronRightIcon size={16} />
-      </TableCell>
-    </TableRow>
+      </Table.Cell>
+    </Table.Row>
   );
 }

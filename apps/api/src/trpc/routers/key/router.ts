@@ -1,5 +1,6 @@
 import { router } from '../../trpc.js';
 import { byIdProcedure } from './by-id.js';
+import { categoriesProcedure } from './categories.js';
 import { createProcedure } from './create.js';
 import { deactivateProcedure } from './deactivate.js';
 import { deleteProcedure } from './delete.js';
@@ -13,6 +14,7 @@ import { updateProcedure } from './update.js';
 export const keyRouter = router({
   list: listProcedure,
   byId: byIdProcedure,
+  categories: categoriesProcedure,
   create: createProcedure,
   update: updateProcedure,
   deactivate: deactivateProcedure,

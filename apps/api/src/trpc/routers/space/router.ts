@@ -6,12 +6,14 @@ import { listProcedure } from './list.js';
 import { spaceMembersRouter } from './members/router.js';
 import { unarchiveProcedure } from './unarchive.js';
 import { updateProcedure } from './update.js';
+import { uploadLogoProcedure } from './upload-logo.js';
 
 export const spaceRouter = router({
   list: listProcedure,
   byId: byIdProcedure,
   create: createProcedure,
   update: updateProcedure,
+  uploadLogo: uploadLogoProcedure,
   delete: deleteProcedure,
   unarchive: unarchiveProcedure,
   members: spaceMembersRouter,

@@ -5,6 +5,7 @@ import { deliveriesProcedure } from './deliveries.js';
 import { listProcedure } from './list.js';
 import { redeliverProcedure } from './redeliver.js';
 import { rotateSecretProcedure } from './rotate-secret.js';
+import { sendTestProcedure } from './send-test.js';
 import { updateProcedure } from './update.js';
 
 export const webhookRouter = router({
@@ -15,4 +16,5 @@ export const webhookRouter = router({
   delete: deleteProcedure,
   deliveries: deliveriesProcedure,
   redeliver: redeliverProcedure,
+  sendTest: sendTestProcedure,
 });

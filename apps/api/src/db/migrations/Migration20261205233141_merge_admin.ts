@@ -1,0 +1,19 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261205233141_merge_admin extends Migration {
+  override name = 'Migration20261205233141_merge_admin';
+
+  override up(): void | Promise<void> {
+    this.addSql(`alter table "events" drop constraint "events_type_check";`);
+    this.addSql(
+      `alter table "events" add constraint "events_type_check" check ("type" in ('key.expiring', 'key.expired', 'key.quota_exceeded', 'key.revoked', 'key.new_ip', 'ip.blocked', 'ip.failed_auth_burst', 'key.idle_deactivated', 'key.rotation_due', 'key.leaked', 'webhook.test'));`,
+    );
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`alter table "events" drop constraint "events_type_check";`);
+    this.addSql(
+      `alter table "events" add constraint "events_type_check" check ("type" in ('key.expiring', 'key.expired', 'key.quota_exceeded', 'key.revoked', 'key.new_ip', 'ip.blocked', 'ip.failed_auth_burst', 'key.idle_deactivated', 'key.rotation_due', 'key.leaked'));`,
+    );
+  }
+}
