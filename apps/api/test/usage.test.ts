@@ -240,17 +240,21 @@ describe('usage.overview', () => {
       expect(res.status).toBe(200);
     }
     await app.services.verification.flush();
-    const own: { n: number | string }[] = await app.db.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `select count(*) as n from request_logs where organization_id = ? and method = 'POST' and endpoint = '/v1/keys/verify'`,
-        [org.orgId],
-      );
+    const conn = app.db.orm.em.fork().getConnection();
+    // §5: the caller's own calls are per-minute aggregates, not request-log rows.
+    const own: { n: number | string }[] = await conn.execute(
+      `select coalesce(sum(count), 0) as n from verify_calls where organization_id = ? and key_id = ?`,
+      [org.orgId, verifier.record.id],
+    );
     expect(Number(own[0]?.n)).toBe(3);
+    const logged: { n: number | string }[] = await conn.execute(
+      `select count(*) as n from request_logs where organization_id = ? and key_id = ?`,
+      [org.orgId, verifier.record.id],
+    );
+    expect(Number(logged[0]?.n)).toBe(0);
     const overview = await c.usage.overview({ orgId: org.orgId });
-    expect(overview.last24h.requests).toBe(6);
-    // Three verified-key rows; the caller's three rows are not rate-limited and do not count.
+    // Only the three verified-key rows count; the caller's calls are neither requests nor rate-limited.
+    expect(overview.last24h.requests).toBe(3);
     expect(overview.headroom.perMinute.peak).toBeGreaterThanOrEqual(1);
     expect(overview.headroom.perMinute.peak).toBeLessThanOrEqual(3);
   });

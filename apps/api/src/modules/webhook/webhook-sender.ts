@@ -85,6 +85,8 @@ function post(
   request: WebhookRequest,
   pinned: { address: string; family: number },
   timeoutMs: number,
+  /** The configured limit, named in the error (the wait itself is what is left of it). */
+  limitMs: number = timeoutMs,
 ): Promise<SendResult> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
@@ -104,7 +106,7 @@ function post(
     });
     const timer = setTimeout(() => {
       req.destroy();
-      finish({ ok: false, statusCode: null, error: `timed out after ${timeoutMs} ms` });
+      finish({ ok: false, statusCode: null, error: `timed out after ${limitMs} ms` });
     }, timeoutMs);
     req.on('error', (error: NodeJS.ErrnoException) => {
       const message =
@@ -176,5 +178,11 @@ export async function sendWebhook(request: WebhookRequest, options: SendOptions)
         : `DNS lookup of ${url.hostname} failed: ${e.code ?? e.message}`;
     return { ok: false, statusCode: null, error: oneLine(message) };
   }
-  return post(url, request, pinned, Math.max(1, options.timeoutMs - (Date.now() - started)));
+  return post(
+    url,
+    request,
+    pinned,
+    Math.max(1, options.timeoutMs - (Date.now() - started)),
+    options.timeoutMs,
+  );
 }
