@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['test/**/*.timing.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     maxWorkers: 1,
+    // The stall test settles the heap it filled itself (global gc) before it measures.
+    execArgv: ['--expose-gc'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,

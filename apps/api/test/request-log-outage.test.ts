@@ -45,14 +45,18 @@ describe('request-log writer during an outage', () => {
     } as unknown as Orm;
     const capture = new LogCapture();
     const metrics = new Metrics();
-    const copier = {
-      copyText: async (_table: string, _columns: readonly string[], text: string) => {
+    const batch = {
+      query: async () => {
         if (!up) throw new Error(`connect ECONNREFUSED 127.0.0.1:5432 ${'x'.repeat(50_000)}`);
-        inserted.push(text.split('\n').length - 1);
+        return [];
+      },
+      copyText: async (_table: string, _columns: readonly string[], text: string | Uint8Array) => {
+        if (!up) throw new Error(`connect ECONNREFUSED 127.0.0.1:5432 ${'x'.repeat(50_000)}`);
+        inserted.push(Buffer.from(text).toString('utf8').split('\n').length - 1);
       },
     };
     const writer = new RequestLogWriter(orm, createLogger({ LOG_LEVEL: 'info' }, capture), {
-      copier,
+      batch,
       flushAt: 1_000_000,
       maxBuffered: 1000,
       metrics,

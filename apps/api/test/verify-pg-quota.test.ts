@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchConnection } from '../src/db/batch-connection.js';
+import { connectionConfigOf } from '../src/db/orm.js';
 import { PgQuotaCounter } from '../src/verify/pg-quota-counter.js';
 import { UsageStore } from '../src/verify/usage-store.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -10,12 +12,17 @@ import { createTestDatabase, type TestDatabase } from './database.js';
  * TEST_DATABASE_URL, on a real server where the advisory lock does the serialising.
  */
 let db: TestDatabase;
+let batch: BatchConnection;
 const testKeyId = () => `key_${randomBytes(8).toString('hex')}`;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  batch = new BatchConnection(connectionConfigOf(db.orm));
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await batch.close();
+  await db.drop();
+});
 
 async function persisted(keyId: string): Promise<Record<string, number>> {
   const rows: { granularity: string; credits: string }[] = await db.orm.em
@@ -30,7 +37,7 @@ async function persisted(keyId: string): Promise<Record<string, number>> {
 
 describe('PgQuotaCounter', () => {
   it('counts this process’s unflushed credits and charges the database directly', async () => {
-    const usage = new UsageStore(db.orm);
+    const usage = new UsageStore(db.orm, batch);
     const counter = new PgQuotaCounter(db.orm, usage);
     const keyId = testKeyId();
     const now = Date.now();
@@ -53,7 +60,7 @@ describe('PgQuotaCounter', () => {
   });
 
   it('counts its own pending credits exactly once while its flushes run concurrently', async () => {
-    const own = new UsageStore(db.orm);
+    const own = new UsageStore(db.orm, batch);
     const counter = new PgQuotaCounter(db.orm, own);
     const keyId = testKeyId();
     const now = Date.now();
@@ -77,7 +84,7 @@ describe('PgQuotaCounter', () => {
   it('admits exactly the quota from three processes at once', async () => {
     // Other processes' unflushed credits are not visible here: FailoverCounters waits one flush
     // period after an outage starts before deciding in PostgreSQL, so by then there are none.
-    const counters = [0, 1, 2].map(() => new PgQuotaCounter(db.orm, new UsageStore(db.orm)));
+    const counters = [0, 1, 2].map(() => new PgQuotaCounter(db.orm, new UsageStore(db.orm, batch)));
     const keyId = testKeyId();
     const now = Date.now();
     const results = await Promise.all(

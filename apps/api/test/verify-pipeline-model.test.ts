@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import { generateApiKey, PLAN_LIMITS, PLANS, type Plan, type QuotaLimits } from '@keysmith/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { BatchSql } from '../src/db/batch-connection.js';
 import type { Orm } from '../src/db/orm.js';
 import type { KeyCache } from '../src/verify/key-cache.js';
 import { MemoryCounters } from '../src/verify/memory-counters.js';
 import { Verifier } from '../src/verify/pipeline.js';
 import { UsageStore } from '../src/verify/usage-store.js';
 import type { VerifiableKey } from '../src/verify/verifiable-key.js';
+
+/** These tests never flush: writing would be a bug. */
+const unusedBatch: BatchSql = {
+  copyText: () => Promise.reject(new Error('not written in this test')),
+  query: () => Promise.reject(new Error('not written in this test')),
+};
 
 /**
  * The Verifier on MemoryCounters against a model written from §3 alone, with a fake clock:
@@ -149,7 +156,7 @@ describe('Verifier + MemoryCounters against a §3 model (fast-check, fake clock)
       fc.asyncProperty(scenarioArb, async ({ plan, override, quotas, steps }) => {
         const { presented, key } = keyFor(plan, quotas, override);
         const keys = { peek: () => key, get: async () => key } as unknown as KeyCache;
-        const usage = new UsageStore({} as Orm);
+        const usage = new UsageStore({} as Orm, unusedBatch);
         const counters = new MemoryCounters(async () => ({ minute: [], hour: [], total: 0 }), {
           maxFailures: 20,
           failureWindowMs: 5 * MINUTE,
@@ -222,7 +229,7 @@ describe('Verifier + MemoryCounters against a §3 model (fast-check, fake clock)
     const { presented, key: base } = keyFor('team', { daily: 5 }, null);
     let key = base;
     const keys = { peek: () => key, get: async () => key } as unknown as KeyCache;
-    const usage = new UsageStore({} as Orm);
+    const usage = new UsageStore({} as Orm, unusedBatch);
     // The database is empty here: persisted usage is what this process has not flushed yet.
     const counters = new MemoryCounters(async (keyId) => usage.pendingFor(keyId), {
       maxFailures: 20,

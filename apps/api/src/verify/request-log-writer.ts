@@ -1,9 +1,8 @@
 import { sanitizeText } from '@keysmith/domain';
 import type { Logger } from 'pino';
-import { copyField, TimestampFormatter } from '../db/copy-writer.js';
+import { type BatchSql, CopyTextBuilder, TimestampFormatter } from '../db/batch-connection.js';
 import { writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Orm } from '../db/orm.js';
-import { pgTextArray } from '../db/sql.js';
 import type { MetricCounter, Metrics } from '../metrics.js';
 
 /** One authenticated request, as §1's RequestLog. */
@@ -34,18 +33,21 @@ const COLUMNS = [
   'credits',
   'code',
 ];
-/** Rows per COPY: keeps one statement (and one failed try) small. */
-const CHUNK = 5000;
+/**
+ * Rows per COPY: keeps one statement (and one failed try) small, and the request thread's
+ * turn short (building and sending a chunk of 2,000 rows takes a few milliseconds; 5,000 made
+ * turns of 20 ms and more in hot-path-stall.timing.test.ts).
+ */
+const CHUNK = 2000;
+/** A chunk's COPY bytes, first guess (rows run 150–250 bytes; the builder grows if needed). */
+const CHUNK_BYTES = CHUNK * 256;
 
-/** Where the rows go: `COPY … FROM STDIN` on a connection of its own (db/copy-writer.ts). */
-export interface RowCopier {
-  copyText(table: string, columns: readonly string[], text: string): Promise<void>;
-}
 /** At most one "database unreachable" line per this long, however many flushes fail. */
 const DOWN_LOG_EVERY_MS = 30_000;
 
 export interface RequestLogWriterOptions {
-  copier: RowCopier;
+  /** Where the rows go: `COPY … FROM STDIN` on a connection of its own (db/batch-connection.ts). */
+  batch: BatchSql;
   /** A flush starts early once this many rows wait. */
   flushAt: number;
   /**
@@ -217,37 +219,47 @@ export class RequestLogWriter {
 
   private async insert(rows: readonly RequestLogEntry[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {
-      // COPY text straight from the rows: no array per row, no Date per row (this runs on the
-      // request thread, between requests; garbage here becomes GC pauses there).
-      let text = '';
+      // COPY text written straight into bytes: no string per row, no Date per row (this runs
+      // on the request thread, between requests; garbage here becomes GC pauses there). A
+      // fresh builder per chunk: the previous chunk's bytes may still sit in the socket's queue.
+      const copy = new CopyTextBuilder(CHUNK_BYTES);
       const end = Math.min(rows.length, i + CHUNK);
       for (let k = i; k < end; k++) {
         const r = rows[k] as RequestLogEntry;
-        text +=
-          `${r.organizationId}\t${r.spaceId ?? '\\N'}\t${r.keyId ?? '\\N'}\t${this.time.format(r.time)}\t` +
-          `${copyField(r.method)}\t${copyField(r.endpoint)}\t${r.status}\t${r.durationMs}\t` +
-          `${r.ip ?? '\\N'}\t${r.credits}\t${r.code}\n`;
+        copy
+          .plain(r.organizationId)
+          .plain(r.spaceId)
+          .plain(r.keyId)
+          .plain(this.time.format(r.time))
+          .text(r.method)
+          .text(r.endpoint)
+          .number(r.status)
+          .number(r.durationMs)
+          .plain(r.ip)
+          .number(r.credits)
+          .plain(r.code)
+          .row();
       }
-      await this.options.copier.copyText('request_logs', COLUMNS, text);
+      await this.options.batch.copyText('request_logs', COLUMNS, copy.bytes());
       // Let requests waiting behind this chunk run before the next one is built.
       if (end < rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
   private async updateLastUse(lastUse: Map<string, { at: number; ip: string | null }>): Promise<void> {
-    const ids = [...lastUse.keys()];
-    await this.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `update api_keys k set last_used_at = u.at, last_used_ip = nullif(u.ip, '')
-           from unnest(?::text[], ?::timestamptz[], ?::text[]) as u(id, at, ip)
-          where k.id = u.id and (k.last_used_at is null or k.last_used_at < u.at)`,
-        [
-          pgTextArray(ids),
-          pgTextArray(ids.map((id) => new Date(lastUse.get(id)?.at ?? 0).toISOString())),
-          pgTextArray(ids.map((id) => lastUse.get(id)?.ip ?? '')),
-        ],
-      );
+    const ids: string[] = [];
+    const ats: string[] = [];
+    const ips: string[] = [];
+    for (const [id, use] of lastUse) {
+      ids.push(id);
+      ats.push(new Date(use.at).toISOString());
+      ips.push(use.ip ?? '');
+    }
+    await this.options.batch.query(
+      `update api_keys k set last_used_at = u.at, last_used_ip = nullif(u.ip, '')
+         from unnest($1::text[], $2::timestamptz[], $3::text[]) as u(id, at, ip)
+        where k.id = u.id and (k.last_used_at is null or k.last_used_at < u.at)`,
+      [ids, ats, ips],
+    );
   }
 }

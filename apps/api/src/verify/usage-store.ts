@@ -1,7 +1,7 @@
 import { type QuotaWindowName, VERIFY_ERRORS, type VerifyResultCode } from '@keysmith/domain';
+import type { BatchSql } from '../db/batch-connection.js';
 import { writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Em, type Orm } from '../db/orm.js';
-import { pgTextArray } from '../db/sql.js';
 
 export type Granularity = 'minute' | 'hour' | 'total';
 
@@ -98,7 +98,11 @@ export class UsageStore {
   /** Flushes are writers (one at a time), stable-pending reads are readers. */
   private readonly gate = new ReadWriteGate();
 
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    /** The batch writes' own connection (db/batch-connection.ts); reads go through the ORM. */
+    private readonly batch: BatchSql,
+  ) {}
 
   /** Queues credits used by an admitted request (in memory until the next flush). */
   record(organizationId: string, keyId: string, t: number, credits: number): void {
@@ -223,15 +227,12 @@ export class UsageStore {
             rows[4]?.push(String(count));
           });
         }
-        await this.orm.em
-          .fork()
-          .getConnection()
-          .execute(
-            `insert into verify_calls (key_id, organization_id, minute, code, count)
-             select * from unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int[])
-             on conflict (key_id, minute, code) do update set count = verify_calls.count + excluded.count`,
-            rows.map((column) => pgTextArray(column)),
-          );
+        await this.batch.query(
+          `insert into verify_calls (key_id, organization_id, minute, code, count)
+           select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::int[])
+           on conflict (key_id, minute, code) do update set count = verify_calls.count + excluded.count`,
+          rows,
+        );
       },
       () => databaseReachable(this.orm),
     );
@@ -267,15 +268,12 @@ export class UsageStore {
       for (const [start, value] of hours) push(entry.organizationId, keyId, 'hour', start, value);
       push(entry.organizationId, keyId, 'total', 0, total);
     }
-    await this.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `insert into usage_buckets (organization_id, key_id, granularity, bucket_start, credits)
-         select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[])
-         on conflict (key_id, granularity, bucket_start) do update set credits = usage_buckets.credits + excluded.credits`,
-        [pgTextArray(orgs), pgTextArray(keys), pgTextArray(grans), pgTextArray(starts), pgTextArray(credits)],
-      );
+    await this.batch.query(
+      `insert into usage_buckets (organization_id, key_id, granularity, bucket_start, credits)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[])
+       on conflict (key_id, granularity, bucket_start) do update set credits = usage_buckets.credits + excluded.credits`,
+      [orgs, keys, grans, starts, credits],
+    );
   }
 
   /**

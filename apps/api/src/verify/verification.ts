@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CopyWriter } from '../db/copy-writer.js';
+import { BatchConnection } from '../db/batch-connection.js';
 import { connectionConfigOf, type Orm } from '../db/orm.js';
 import type { TEnv } from '../env.js';
 import type { Metrics } from '../metrics.js';
@@ -50,7 +50,9 @@ export function createVerification(
   metrics: Metrics,
   counters?: Counters,
 ): Verification {
-  const usage = new UsageStore(orm);
+  // The hot path's batch writes, on a connection of their own (db/batch-connection.ts).
+  const batch = new BatchConnection(connectionConfigOf(orm));
+  const usage = new UsageStore(orm, batch);
   const keys = new KeyCache(orm, {
     positiveTtlMs: env.KEY_CACHE_TTL_SECONDS * 1000,
     negativeTtlMs: 5000,
@@ -122,9 +124,8 @@ export function createVerification(
   );
 
   const security = new SecurityMonitor(orm, log, ipPolicy, metrics);
-  const copier = new CopyWriter(connectionConfigOf(orm));
   const logs = new RequestLogWriter(orm, log, {
-    copier,
+    batch,
     flushAt: 5000,
     maxBuffered: env.REQUEST_LOG_BUFFER_MAX,
     onWritten: (rows) => security.observe(rows),
@@ -200,7 +201,7 @@ export function createVerification(
       await flush();
       await chosen.close();
       await changes.close();
-      await copier.close();
+      await batch.close();
       if (redis) await closeRedis(redis);
     },
   };

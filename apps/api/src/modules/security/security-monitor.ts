@@ -127,21 +127,26 @@ export class SecurityMonitor {
 
   /** Called with each batch of request log rows once it is written. */
   observe(rows: readonly RequestLogEntry[]): void {
+    // Runs of one key from one IP are the common case: look each run up once (this loop runs on
+    // the request thread, over a whole batch). `run` is the run's pending sighting, if any.
+    let lastKey: string | null = null;
+    let lastIp: string | null = null;
+    let run: KeyIpSighting | undefined;
     for (const row of rows) {
       if (row.code !== 'VALID' || !row.keyId || !row.ip) continue;
-      const id = `${row.keyId}|${row.ip}`;
-      if (this.knownPairs.has(id)) continue;
-      const seen = this.sightings.get(id);
-      if (seen) {
-        if (row.time < seen.at) seen.at = row.time;
-      } else if (this.room()) {
-        this.sightings.set(id, {
-          organizationId: row.organizationId,
-          keyId: row.keyId,
-          ip: row.ip,
-          at: row.time,
-        });
+      if (row.keyId !== lastKey || row.ip !== lastIp) {
+        lastKey = row.keyId;
+        lastIp = row.ip;
+        const id = `${row.keyId}|${row.ip}`;
+        run = undefined;
+        if (this.knownPairs.has(id)) continue;
+        run = this.sightings.get(id);
+        if (!run && this.room()) {
+          run = { organizationId: row.organizationId, keyId: row.keyId, ip: row.ip, at: row.time };
+          this.sightings.set(id, run);
+        }
       }
+      if (run && row.time < run.at) run.at = row.time;
     }
   }
 
