@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 /** A monotonically increasing count. */
 export interface MetricCounter {
   inc(by?: number): void;
@@ -69,4 +71,37 @@ export class Metrics {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/**
+ * The request thread's event-loop delay (how late timers fire: how long something ran without
+ * yielding), as gauges over the span since the last scrape: p99 and max in ms. The figure to
+ * watch for stalls, since an average hides them (issue 10).
+ */
+export function watchEventLoop(metrics: Metrics): { stop(): void } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let p99 = 0;
+  let max = 0;
+  let taken = false;
+  const take = () => {
+    if (taken) return;
+    taken = true;
+    p99 = histogram.percentile(99) / 1e6;
+    max = histogram.max / 1e6;
+    histogram.reset();
+    // Both gauges are read in the same scrape; the next one measures a new span.
+    queueMicrotask(() => {
+      taken = false;
+    });
+  };
+  metrics.gauge('keysmith_event_loop_delay_p99_ms', 'Event-loop delay p99 since the last scrape (ms)', () => {
+    take();
+    return p99;
+  });
+  metrics.gauge('keysmith_event_loop_delay_max_ms', 'Event-loop delay max since the last scrape (ms)', () => {
+    take();
+    return max;
+  });
+  return { stop: () => histogram.disable() };
 }

@@ -4,9 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { newId, requestIdGenerator } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
+import { requestLoggerFactory } from './logger.js';
 import { loadLogo } from './modules/space/space-logo.js';
 import { restPlugin } from './rest/plugin.js';
 import { sendError } from './rest/rest-errors.js';
@@ -59,6 +65,9 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     }),
     routerOptions: { maxParamLength: 5000 },
     genReqId: requestIdGenerator(),
+    childLoggerFactory: requestLoggerFactory as unknown as NonNullable<
+      FastifyServerOptions['childLoggerFactory']
+    >,
     // Requests Node's HTTP parser refuses (headers over 16 KiB, malformed requests) never reach a
     // route; they too get the §5 shape with a request id, written on the raw socket.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {

@@ -7,7 +7,7 @@ import {
 import { SessionManager } from './auth/session.js';
 import type { Orm } from './db/orm.js';
 import type { TEnv } from './env.js';
-import { Metrics } from './metrics.js';
+import { Metrics, watchEventLoop } from './metrics.js';
 import type { InProcessKeyChanges } from './modules/api-key/key-changes.js';
 import { type LeakReportThrottle, SharedLeakReportThrottle } from './modules/leak/leak-throttle.js';
 import { loadScannerPublicKeys, type ScannerPublicKeys } from './modules/leak/scanner-keys.js';
@@ -37,6 +37,7 @@ export interface AppServices {
 export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
   const windowMs = env.SIGN_IN_WINDOW_MINUTES * 60_000;
   const metrics = new Metrics();
+  watchEventLoop(metrics);
   const verification = createVerification(env, orm, log, metrics);
   // In-process in embedded mode; with REDIS_URL also fanned out to every API process.
   const keyChanges = verification.changes;
