@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: runs every benchmark in one go on this machine and prints each figure with
- * its ratio to a baseline measured in the same run. Set BENCH_DATABASE_URL to also measure
- * the key list on a PostgreSQL server, BENCH_ONLY=hot-path, BENCH_ONLY=key-list or
+ * its ratio to a baseline measured in the same run. Set BENCH_DATABASE_URL (a database of its
+ * own) to also measure the key list and the verify path ((f)) on a PostgreSQL server, BENCH_ONLY=hot-path, BENCH_ONLY=key-list or
  * BENCH_ONLY=sdk or BENCH_ONLY=first-visit to run one part. Copy the printed tables into BENCHMARKS.md (the hot-path report is also written to
  * bench/results/).
  */

@@ -502,6 +502,7 @@ export async function benchHotPath(): Promise<HotPathReport> {
 
     // (c) Redis counters.
     await benchRedis(dataDir, verifyReqs, baseRps, figures, notes, hello, helloPort, servers);
+    await benchPostgres(dataDir, baseRps, figures, notes, hello, helloPort, servers);
 
     await hello.stop();
 
@@ -644,52 +645,148 @@ async function benchRedis(
       target: { text: '≥ 0.4 × (a)', pass: cRps >= 0.4 * baseRps },
       detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(c.serverCpu)}, load core ${pct(c.loadCpu)}, redis ${pct(redis.proc ? c.extraCpu.get(redis.proc.pid) : undefined)}, embedded database ${pct(api.dbPid === null ? undefined : c.extraCpu.get(api.dbPid))}; ${perCpu(c)}`,
     });
-    const half = Math.max(100, Math.round(cRps / 2));
-    const cOpen = await open(
-      '(c) verify (Redis) @ half peak',
-      api.proc,
-      api.port,
-      half,
-      raw(verifyReqs, api.port),
-      'validVerify',
+    const { open: cOpen, figure: cP99 } = await halfPeakP99(
+      {
+        id: 'c-p99',
+        name: '(c) verify (Redis)',
+        peak: cRps,
+        server: api.proc,
+        port: api.port,
+        requests: raw(verifyReqs, api.port),
+      },
+      { hello, helloPort },
       { yieldToRedis: true, extraPids: extra },
     );
-    await api.proc.stop(30_000);
-    const aOpen = await open(
-      '(a) hello-world @ same rate',
-      hello,
-      helloPort,
-      half,
-      [rawRequest('GET', '/', `127.0.0.1:${helloPort}`, {})],
-      'status200',
-      { yieldToRedis: true },
-    );
-    figures.push({
-      id: 'c-p99',
-      name: `(c) verify (Redis) p99 at half peak (${fmt(half)} req/s, open loop)`,
-      unit: 'ms',
-      value: cOpen.result.p99Ms,
-      baseline: aOpen.result.p99Ms,
-      baselineName: '(a) p99 at the same rate',
-      lowerIsBetter: true,
-      detail: `p50 ${cOpen.result.p50Ms.toFixed(3)} ms; failed ${cOpen.result.failed}`,
-    });
+    figures.push(cP99);
     const counts = await countRequestLogs({ pgliteDir: path.join(dataDir, 'pglite') }, [
       { name: '(c) closed loop', from: c.from, to: c.to },
       { name: '(c) open loop', from: cOpen.from, to: cOpen.to },
     ]);
-    const refused = counts.reduce((n, x) => n + x.refused, 0);
-    for (const x of counts)
-      log(`  request logs ${x.name}: ${JSON.stringify(x.byCode)} → refused ${x.refused}`);
-    notes.push(
-      `Refusals on the Redis run: ${refused}; open-loop answers not \`valid: true\`: ${cOpen.result.failed}.`,
-    );
+    const refused = noteRefusals(counts, 'Redis', cOpen.result.failed, notes);
     const cFigure = figures.find((f) => f.id === 'c');
     if (cFigure?.target && refused > 0) cFigure.target.pass = false;
   } finally {
     await redis.proc?.stop(5_000);
     if (redis.dir) removeTempDir(redis.dir);
   }
+}
+
+/**
+ * (f) The same verify on a PostgreSQL server (`BENCH_DATABASE_URL`, a database of its own: the
+ * bench seeds organizations into it and counts its request logs), in-memory counters: production
+ * mode's figure. The server runs wherever the URL points (unpinned when it is on this machine).
+ */
+async function benchPostgres(
+  dataDir: string,
+  baseRps: number,
+  figures: HotPathFigure[],
+  notes: string[],
+  hello: Managed,
+  helloPort: number,
+  servers: Managed[],
+): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) {
+    log('(f) skipped: BENCH_DATABASE_URL is not set');
+    notes.push('(f) PostgreSQL server: skipped (set BENCH_DATABASE_URL to a database of its own).');
+    return;
+  }
+  log(`seeding ${ORGS} organizations into the PostgreSQL server…`);
+  const orgs = await seedHotPath({ databaseUrl: url }, ORGS);
+  const verifyReqs = verifyRequests(orgs);
+  log('starting the API with DATABASE_URL (in-memory counters)…');
+  const api = await startApi(dataDir, { DATABASE_URL: url });
+  servers.push(api.proc);
+  const f = await closed(
+    '(f) POST /v1/keys/verify (PostgreSQL)',
+    api.proc,
+    `${api.url}/v1/keys/verify`,
+    verifyReqs,
+  );
+  const fRps = f.result.requestsPerSecond;
+  figures.push({
+    id: 'f',
+    name: '(f) POST /v1/keys/verify, PostgreSQL server: peak',
+    unit: 'req/s',
+    value: fRps,
+    baseline: baseRps,
+    baselineName: '(a)',
+    detail: `closed loop, ${CONNECTIONS} conn; server core ${pct(f.serverCpu)}, load core ${pct(f.loadCpu)}; ${perCpu(f)}`,
+  });
+  const { open: fOpen, figure: fP99 } = await halfPeakP99(
+    {
+      id: 'f-p99',
+      name: '(f) verify (PostgreSQL)',
+      peak: fRps,
+      server: api.proc,
+      port: api.port,
+      requests: raw(verifyReqs, api.port),
+    },
+    { hello, helloPort },
+  );
+  figures.push(fP99);
+  const counts = await countRequestLogs({ databaseUrl: url }, [
+    { name: '(f) closed loop', from: f.from, to: f.to },
+    { name: '(f) open loop', from: fOpen.from, to: fOpen.to },
+  ]);
+  noteRefusals(counts, 'PostgreSQL', fOpen.result.failed, notes);
+}
+
+/**
+ * p99 at half of a measured peak (open loop), then the API stopped and the hello-world baseline
+ * measured at the same rate with nothing else on its core: the (c) and (f) latency figures.
+ */
+async function halfPeakP99(
+  run: { id: string; name: string; peak: number; server: Managed; port: number; requests: Buffer[] },
+  baseline: { hello: Managed; helloPort: number },
+  options: { yieldToRedis?: boolean; extraPids?: number[] } = {},
+): Promise<{ open: Measured<OpenLoopResult>; figure: HotPathFigure }> {
+  const half = Math.max(100, Math.round(run.peak / 2));
+  const measured = await open(
+    `${run.name} @ half peak`,
+    run.server,
+    run.port,
+    half,
+    run.requests,
+    'validVerify',
+    options,
+  );
+  await run.server.stop(30_000);
+  const aOpen = await open(
+    '(a) hello-world @ same rate',
+    baseline.hello,
+    baseline.helloPort,
+    half,
+    [rawRequest('GET', '/', `127.0.0.1:${baseline.helloPort}`, {})],
+    'status200',
+    options.yieldToRedis ? { yieldToRedis: true } : {},
+  );
+  return {
+    open: measured,
+    figure: {
+      id: run.id,
+      name: `${run.name} p99 at half peak (${fmt(half)} req/s, open loop)`,
+      unit: 'ms',
+      value: measured.result.p99Ms,
+      baseline: aOpen.result.p99Ms,
+      baselineName: '(a) p99 at the same rate',
+      lowerIsBetter: true,
+      detail: `p50 ${measured.result.p50Ms.toFixed(3)} ms; failed ${measured.result.failed}`,
+    },
+  };
+}
+
+/** Logs the request-log codes of each phase and notes the refusals of a run; returns how many. */
+function noteRefusals(
+  counts: Awaited<ReturnType<typeof countRequestLogs>>,
+  run: string,
+  failed: number,
+  notes: string[],
+): number {
+  const refused = counts.reduce((n, x) => n + x.refused, 0);
+  for (const x of counts) log(`  request logs ${x.name}: ${JSON.stringify(x.byCode)} → refused ${x.refused}`);
+  notes.push(`Refusals on the ${run} run: ${refused}; open-loop answers not \`valid: true\`: ${failed}.`);
+  return refused;
 }
 
 export function writeProfileReport(report: HotPathReport): string | null {

@@ -13,6 +13,8 @@ export interface InspectorSession {
   /** Stops profiling and writes the profile to `file`. */
   stop(file: string): Promise<void>;
   close(): void;
+  /** Any other inspector command (a heap sampling profile, say). */
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>;
 }
 
 export async function attachInspector(proc: Managed): Promise<InspectorSession> {
@@ -59,5 +61,6 @@ export async function attachInspector(proc: Managed): Promise<InspectorSession> 
     close() {
       ws.close();
     },
+    send,
   };
 }
