@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSecurityEvent, parseSecurityTab } from './security-display';
+import { describeSecurityEvent, hitBuckets, parseSecurityTab } from './security-display';
 
 const base = { ip: '203.0.113.7', keyId: 'key_1', keyName: 'Checkout', details: {} };
 
@@ -61,5 +61,51 @@ describe('parseSecurityTab', () => {
     expect(parseSecurityTab('blocked')).toBe('blocked');
     expect(parseSecurityTab('nope')).toBe('activity');
     expect(parseSecurityTab(null)).toBe('activity');
+  });
+});
+
+describe('failed_auth events', () => {
+  it('say how many attempts, from where, in how long', () => {
+    expect(
+      describeSecurityEvent({
+        ...base,
+        kind: 'failed_auth',
+        details: { failures: 12, window_minutes: 5, codes: { INVALID: 12 } },
+      }),
+    ).toEqual({ title: '12 failed attempts from 203.0.113.7 in 5 minutes', tone: 'danger' });
+    expect(describeSecurityEvent({ ...base, kind: 'failed_auth' }).title).toBe(
+      'Failed authentication from 203.0.113.7',
+    );
+  });
+});
+
+describe('hitBuckets', () => {
+  const HOUR = 3_600_000;
+  const from = Date.UTC(2026, 11, 5, 10, 30);
+
+  it('covers the period in aligned buckets, with the hits where the series has them', () => {
+    const buckets = hitBuckets(
+      [
+        { at: new Date(Date.UTC(2026, 11, 5, 12)).toISOString(), rateLimited: 3, quotaExceeded: 1 },
+        { at: new Date(Date.UTC(2026, 11, 5, 10)).toISOString(), rateLimited: 0, quotaExceeded: 2 },
+      ],
+      from,
+      from + 4 * HOUR,
+      HOUR,
+    );
+    expect(buckets.map((b) => new Date(b.start).getUTCHours())).toEqual([10, 11, 12, 13, 14]);
+    expect(buckets.map((b) => [b.rateLimited, b.quotaExceeded])).toEqual([
+      [0, 2],
+      [0, 0],
+      [3, 1],
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it('ignores points outside the period and bounds the number of buckets', () => {
+    const outside = { at: new Date(from - 5 * HOUR).toISOString(), rateLimited: 9, quotaExceeded: 9 };
+    expect(hitBuckets([outside], from, from + HOUR, HOUR).every((b) => b.rateLimited === 0)).toBe(true);
+    expect(hitBuckets([], 0, 10_000 * HOUR, HOUR)).toHaveLength(800);
   });
 });

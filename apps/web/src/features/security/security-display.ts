@@ -83,8 +83,16 @@ export function describeSecurityEvent(event: SecurityEventLike): SecuritySentenc
       const by = text(event.details.by);
       return { title: `${ip} was unblocked${by ? ` by ${by}` : ''}`, tone: 'success' };
     }
-    case 'failed_auth':
-      return { title: `Failed authentication from ${ip}`, tone: 'danger' };
+    case 'failed_auth': {
+      const failures = count(event.details.failures);
+      const minutes = count(event.details.window_minutes);
+      if (failures === null) return { title: `Failed authentication from ${ip}`, tone: 'danger' };
+      const within = minutes === null ? '' : ` in ${numberFormat.format(minutes)} minutes`;
+      return {
+        title: `${numberFormat.format(failures)} failed attempts from ${ip}${within}`,
+        tone: 'danger',
+      };
+    }
     case 'key_leaked': {
       const by = LEAK_REPORTER[text(event.details.reported_by) ?? ''] ?? 'a report';
       const action = text(event.details.action);
@@ -95,4 +103,39 @@ export function describeSecurityEvent(event: SecurityEventLike): SecuritySentenc
     default:
       return { title: event.kind, tone: 'info' };
   }
+}
+
+/** A bucket of rate-limit hits (`security.rateLimitHits` series), every bucket of the period. */
+export interface HitBucket {
+  start: number;
+  rateLimited: number;
+  quotaExceeded: number;
+}
+
+/**
+ * The period `[from, to)` cut into buckets of `bucketMs` aligned as the server aligns them
+ * (UTC hours or days), each with the hits the series holds for it (zero where it holds none),
+ * so a chart shows quiet time as gaps. At most 800 buckets.
+ */
+export function hitBuckets(
+  series: readonly { at: string; rateLimited: number; quotaExceeded: number }[],
+  from: number,
+  to: number,
+  bucketMs: number,
+): HitBucket[] {
+  const first = Math.floor(from / bucketMs) * bucketMs;
+  const count = Math.min(800, Math.max(1, Math.ceil((to - first) / bucketMs)));
+  const buckets: HitBucket[] = Array.from({ length: count }, (_, i) => ({
+    start: first + i * bucketMs,
+    rateLimited: 0,
+    quotaExceeded: 0,
+  }));
+  for (const point of series) {
+    const i = Math.floor((Date.parse(point.at) - first) / bucketMs);
+    const bucket = buckets[i];
+    if (!bucket) continue;
+    bucket.rateLimited += point.rateLimited;
+    bucket.quotaExceeded += point.quotaExceeded;
+  }
+  return buckets;
 }

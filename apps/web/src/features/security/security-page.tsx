@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useSearchParams } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { seesOrganizationMonitoring } from '../organization/monitoring-access';
@@ -37,13 +37,22 @@ function SecurityScreen(): ReactNode {
   // The badges on the tabs: what is going on right now, read once and refreshed with the lists.
   const blocked = useQuery({ ...trpc.security.blockedIps.queryOptions({ orgId }), refetchInterval: 30_000 });
 
+  // On a phone the tab row scrolls sideways: keep the open tab in view.
+  const tabsRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const current = tabsRef.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    const row = tabsRef.current;
+    if (!current || !row || row.scrollWidth <= row.clientWidth) return;
+    row.scrollLeft = current.offsetLeft - (row.clientWidth - current.offsetWidth) / 2;
+  }, [tab]);
+
   const counts: Partial<Record<SecurityTab, number>> = {};
   if (blocked.data) counts.blocked = blocked.data.items.length;
 
   return (
     <div className="stack stack--lg security-page">
       <PageIntro description={DESCRIPTION} />
-      <nav className="tabs" aria-label="Security sections">
+      <nav className="tabs" aria-label="Security sections" ref={tabsRef}>
         {SECURITY_TABS.map((id) => (
           <Link
             key={id}
@@ -62,7 +71,7 @@ function SecurityScreen(): ReactNode {
         ))}
       </nav>
       {tab === 'failed-auth' ? (
-        <FailedAuthTab orgId={orgId} />
+        <FailedAuthTab orgId={orgId} orgSlug={organization.slug} />
       ) : tab === 'blocked' ? (
         <BlockedIpsTab orgId={orgId} orgSlug={organization.slug} />
       ) : (

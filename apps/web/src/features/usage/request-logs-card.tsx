@@ -26,6 +26,7 @@ import { type TimeRangePreset, timeRange } from '../../lib/time-range';
 import { trpc, trpcClient } from '../../lib/trpc';
 import { useCsvExport } from '../../lib/use-csv-export';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { KeyFilter } from '../api-keys/key-filter';
 import { organizationPath } from '../organization/organization-preference';
 import { LOG_PAGE_SIZE } from './key-usage-queries';
 import {
@@ -271,37 +272,6 @@ function SpaceFilter({
         { value: '', label: 'All spaces' },
         ...(spaces.data ?? []).map((space) => ({ value: space.id, label: space.name })),
       ]}
-      fieldClassName="toolbar-select"
-    />
-  );
-}
-
-/** Narrows a space's (or the organization's) logs to one key. */
-function KeyFilter({
-  orgId,
-  spaceId,
-  value,
-  onChange,
-}: {
-  orgId: string;
-  spaceId: string | undefined;
-  value: string;
-  onChange: (keyId: string) => void;
-}): ReactNode {
-  const keys = useQuery({
-    ...trpc.key.list.queryOptions({ orgId, perPage: 100, ...(spaceId ? { spaceId } : {}) }),
-    staleTime: 60_000,
-  });
-  const options = (keys.data?.data ?? []).map((key) => ({ value: key.id, label: key.name }));
-  if (value && !options.some((option) => option.value === value)) options.push({ value, label: value });
-  options.sort((a, b) => a.label.localeCompare(b.label));
-  return (
-    <Select
-      label="Key"
-      hideLabel
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
-      options={[{ value: '', label: 'All keys' }, ...options]}
       fieldClassName="toolbar-select"
     />
   );

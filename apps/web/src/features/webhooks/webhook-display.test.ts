@@ -10,6 +10,7 @@ describe('webhook display', () => {
       'key.revoked',
       'key.new_ip',
       'ip.blocked',
+      'ip.failed_auth_burst',
       'key.idle_deactivated',
       'key.rotation_due',
       'key.leaked',
