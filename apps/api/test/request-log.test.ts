@@ -383,8 +383,8 @@ describe('retention', () => {
     expect(await countOld()).toBe(7);
 
     const rest = await runRetention({ batchSize: 5, pauseMs: 0 });
-    // 5 + 2 request log rows, then one empty batch of usage buckets.
-    expect(rest).toMatchObject({ requestLogs: 7, batches: 3 });
+    // 5 + 2 request log rows, then one empty batch for each of the four other tables.
+    expect(rest).toMatchObject({ requestLogs: 7, batches: 6 });
     expect(await countOld()).toBe(0);
     expect(await count('select count(*) as n from request_logs where key_id = ?', [record.id])).toBe(3);
   });
@@ -415,6 +415,43 @@ describe('retention', () => {
     ]);
   });
 
+  it('prunes the per-minute verify-call and failed-auth counts with the logs, and day-old sign-in attempts', async () => {
+    const org = await createOrgFixture(app);
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000) * 60_000;
+    const conn = app.db.orm.em.fork().getConnection();
+    for (const age of [91 * DAY, 89 * DAY]) {
+      await conn.execute(
+        `insert into verify_calls (key_id, organization_id, minute, code, count) values ('key_retention000002', ?, ?, 'VALID', 3)`,
+        [org.orgId, new Date(minute - age)],
+      );
+      await conn.execute(
+        `insert into auth_failures (organization_id, ip, minute, code, key_id, source, count) values (?, '192.0.2.77', ?, 'INVALID', '', 'verify', 2)`,
+        [org.orgId, new Date(minute - age)],
+      );
+    }
+    const subject = `retention-test:${org.orgId}`;
+    for (const age of [2 * DAY, 60_000]) {
+      await conn.execute('insert into sign_in_attempts (subject, at) values (?, ?)', [
+        subject,
+        new Date(now - age),
+      ]);
+    }
+    const result = await runRetention({ pauseMs: 0 });
+    expect(result).toMatchObject({ verifyCalls: 1, authFailures: 1, signInAttempts: 1 });
+    const ages = async (sql: string, params: unknown[]) =>
+      ((await conn.execute(sql, params)) as { t: Date | string }[]).map((r) =>
+        Math.round((now - new Date(r.t).getTime()) / DAY),
+      );
+    expect(
+      await ages(`select minute as t from verify_calls where key_id = 'key_retention000002'`, []),
+    ).toEqual([89]);
+    expect(
+      await ages(`select minute as t from auth_failures where organization_id = ?`, [org.orgId]),
+    ).toEqual([89]);
+    expect(await ages('select at as t from sign_in_attempts where subject = ?', [subject])).toEqual([0]);
+  });
+
   it('on a PostgreSQL server, runs in one process at a time (advisory lock)', async () => {
     if (app.db.kind !== 'postgresql') return;
     const conn = app.db.orm.em.getConnection();
@@ -430,7 +467,15 @@ describe('retention', () => {
         );
         try {
           const skipped = await deleteExpiredRequestLogs(app.db.orm, 90, new Date(), { pauseMs: 0 });
-          expect(skipped).toEqual({ ran: false, requestLogs: 0, usageBuckets: 0, batches: 0 });
+          expect(skipped).toEqual({
+            ran: false,
+            requestLogs: 0,
+            usageBuckets: 0,
+            verifyCalls: 0,
+            authFailures: 0,
+            signInAttempts: 0,
+            batches: 0,
+          });
         } finally {
           await conn.execute(
             `select pg_advisory_unlock(hashtext('keysmith:request-log-retention'))`,

@@ -24,6 +24,11 @@ export interface RetentionResult {
   ran: boolean;
   requestLogs: number;
   usageBuckets: number;
+  /** Per-minute counts that age out with the logs: a caller's verify calls, failed authentications. */
+  verifyCalls: number;
+  authFailures: number;
+  /** Sign-in attempts older than any throttle window (a day). */
+  signInAttempts: number;
   batches: number;
 }
 
@@ -33,6 +38,16 @@ interface BatchOptions {
   maxBatches: number;
   signal: AbortSignal | undefined;
 }
+
+const NOTHING_DELETED: RetentionResult = {
+  ran: false,
+  requestLogs: 0,
+  usageBuckets: 0,
+  verifyCalls: 0,
+  authFailures: 0,
+  signInAttempts: 0,
+  batches: 0,
+};
 
 /** Runs raw SQL on one connection (PostgreSQL server) or the embedded database. */
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -68,8 +83,10 @@ async function deleteInBatches(
 }
 
 /**
- * Retention (issue 6): deletes request logs older than `retentionDays`, and usage buckets that
- * no quota window can count any more (minute buckets after 2 days, hour buckets after 32),
+ * Retention (issue 6): deletes request logs older than `retentionDays` (and with them the
+ * per-minute counts of verify calls and failed authentications), usage buckets that no quota
+ * window can count any more (minute buckets after 2 days, hour buckets after 32), and sign-in
+ * attempts older than a day,
  * in batches of `batchSize` rows with a pause between them, never one long-locking delete.
  * On a PostgreSQL server the run holds a session advisory lock on one pinned connection, so
  * of several API processes one does the work and the others skip; the embedded database is
@@ -109,7 +126,30 @@ export async function deleteExpiredRequestLogs(
       opts,
       budget,
     );
-    return { ran: true, requestLogs, usageBuckets, batches: budget.batches };
+    const logCutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    // Tables keyed by several columns: rows are picked and deleted by their physical id.
+    const byCtid = (table: string, where: string, params: unknown[]) =>
+      deleteInBatches(
+        execute,
+        table,
+        't.ctid = d.ctid',
+        `select ctid from ${table} where ${where} limit ?`,
+        params,
+        opts,
+        budget,
+      );
+    const verifyCalls = await byCtid('verify_calls', 'minute < ?', [logCutoff]);
+    const authFailures = await byCtid('auth_failures', 'minute < ?', [logCutoff]);
+    const signInAttempts = await byCtid('sign_in_attempts', 'at < ?', [new Date(now.getTime() - DAY_MS)]);
+    return {
+      ran: true,
+      requestLogs,
+      usageBuckets,
+      verifyCalls,
+      authFailures,
+      signInAttempts,
+      batches: budget.batches,
+    };
   };
 
   const connection = orm.em.getConnection();
@@ -123,7 +163,7 @@ export async function deleteExpiredRequestLogs(
         'select pg_try_advisory_lock(hashtext(?)) as locked',
         [RETENTION_LOCK],
       );
-      if (!lock?.locked) return { ran: false, requestLogs: 0, usageBuckets: 0, batches: 0 };
+      if (!lock?.locked) return { ...NOTHING_DELETED, ran: false };
       try {
         return await run(execute);
       } finally {
@@ -151,7 +191,13 @@ export function startRequestLogRetention(
         const result = await deleteExpiredRequestLogs(orm, retentionDays, new Date(), {
           signal: stopping.signal,
         });
-        if (result.requestLogs + result.usageBuckets > 0) log.info(result, 'request log retention');
+        const deleted =
+          result.requestLogs +
+          result.usageBuckets +
+          result.verifyCalls +
+          result.authFailures +
+          result.signInAttempts;
+        if (deleted > 0) log.info(result, 'request log retention');
       } catch (error) {
         log.error({ err: error }, 'request log retention failed');
       } finally {
