@@ -141,6 +141,17 @@ describe('API keys in the admin', () => {
   });
 
   it('validates the create form inline, naming each field', async () => {
+    // A resource wildcard in the space's catalog (its `admin:*` allows only itself, §4), so the
+    // form offers to type in the narrower scopes it grants.
+    const me = await trpcQuery<{ organizations: Array<{ id: string; slug: string }> }>('auth.me');
+    const orgId = me.organizations.find((org) => org.slug === orgSlug)?.id ?? '';
+    const [space] = await trpcQuery<Array<{ id: string; scopeCatalog: string[] }>>('space.list', { orgId });
+    await trpcMutation('space.update', {
+      orgId,
+      spaceId: space?.id,
+      scopeCatalog: [...(space?.scopeCatalog ?? []), 'orders:*'],
+    });
+    await page.reload();
     await page.getByRole('button', { name: 'New API key' }).click();
     const dialog = page.getByRole('dialog', { name: 'New API key' });
     await dialog.waitFor();

@@ -59,7 +59,9 @@ describe('key policies and leaked keys in the admin', () => {
   async function trpc<T>(kind: 'query' | 'mutation', path: string, input: unknown): Promise<T> {
     const response =
       kind === 'query'
-        ? await context.request.get(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`)
+        ? await context.request.get(
+            `/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+          )
         : await context.request.post(`/trpc/${path}`, { data: input, headers: { origin: server.url } });
     const body = (await response.json()) as { result?: { data: T }; error?: unknown };
     if (!response.ok() || !body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);

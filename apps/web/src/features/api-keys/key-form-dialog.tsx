@@ -1,4 +1,4 @@
-import { BUILTIN_CATEGORIES, PLAN_LIMITS, type Plan, parseScope } from '@keysmith/domain';
+import { ADMIN_SCOPE, BUILTIN_CATEGORIES, PLAN_LIMITS, type Plan, parseScope } from '@keysmith/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Alert, Button, ButtonLink, Dialog, Select, TextField } from '../../components';
@@ -467,7 +467,8 @@ function wildcardTitle(scope: string): string | undefined {
 
 /**
  * Scopes as chips from the space's catalog (wildcards marked). When the catalog holds a
- * wildcard, narrower scopes it grants can be typed in too (`orders:*` allows `orders:refund`).
+ * resource wildcard, narrower scopes it grants can be typed in too (`orders:*` allows
+ * `orders:refund`); `admin:*` is not one.
  */
 function ScopePicker({
   catalog,
@@ -486,7 +487,8 @@ function ScopePicker({
   const id = useId();
   const listed = catalog ?? [];
   const extra = value.filter((scope) => !listed.includes(scope));
-  const allowsCustom = listed.some((scope) => parseScope(scope)?.wildcard);
+  // `admin:*` in a catalog allows only itself (§4), so it opens no box for other scopes.
+  const allowsCustom = listed.some((scope) => scope !== ADMIN_SCOPE && parseScope(scope)?.wildcard);
   const toggle = (scope: string) =>
     onChange(value.includes(scope) ? value.filter((s) => s !== scope) : [...value, scope]);
   const addDraft = () => {
