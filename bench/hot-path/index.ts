@@ -16,6 +16,7 @@
  * explains the method and the figures.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -695,7 +696,11 @@ async function benchPostgres(
   const orgs = await seedHotPath({ databaseUrl: url }, ORGS);
   const verifyReqs = verifyRequests(orgs);
   log('starting the API with DATABASE_URL (in-memory counters)…');
-  const api = await startApi(dataDir, { DATABASE_URL: url });
+  // Production mode with a server requires the key that encrypts webhook secrets (any will do here).
+  const api = await startApi(dataDir, {
+    DATABASE_URL: url,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  });
   servers.push(api.proc);
   const f = await closed(
     '(f) POST /v1/keys/verify (PostgreSQL)',
