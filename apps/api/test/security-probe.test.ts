@@ -160,6 +160,11 @@ describe('1. a NUL byte cannot poison request logging', () => {
     expect(Number(written?.n)).toBe(100);
     expect(app.services.metrics.value('keysmith_request_log_rows_set_aside_total')).toBe(before + 1);
     const newLines = app.logs.lines.slice(linesBefore).filter((l) => l.includes('set aside'));
+    if (newLines.length !== 1)
+      console.log(
+        'SETASIDE',
+        newLines.map((l) => l.slice(0, 300)),
+      );
     expect(newLines).toHaveLength(1);
     expect(newLines[0]?.length).toBeLessThan(8_000);
     expect(writer.pending).toBe(0);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isRefusal } from './isolating-write.js';
 
 /** A value of one COPY text-format field: null, a number, or text (escaped here). */
 export type CopyValue = string | number | null;
@@ -169,9 +170,13 @@ export class BatchConnection implements BatchSql {
       stream.end(text);
       await done;
     } catch (error) {
-      // The connection's state after a failed COPY is not worth trusting: start afresh.
-      if (this.client === client) this.client = null;
-      await client.end().catch(() => undefined);
+      // A refusal from the server (a SQLSTATE) leaves the connection in step (the protocol
+      // resumes at ReadyForQuery), and statements queued behind the COPY on this shared
+      // connection must not be failed with it. Anything else (a broken socket): start afresh.
+      if (!isRefusal(error)) {
+        if (this.client === client) this.client = null;
+        await client.end().catch(() => undefined);
+      }
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeIsolating } from './isolating-write.js';
+import { isRefusal, writeIsolating } from './isolating-write.js';
 
 const reachable = async () => true;
 
@@ -28,7 +28,7 @@ describe('writeIsolating', () => {
           items,
           async (part) => {
             statements++;
-            if (part.some(([, bad]) => bad)) throw new Error('22021: invalid byte sequence');
+            if (part.some(([, bad]) => bad)) throw refusal('22021', 'invalid byte sequence');
             stored.push(...part.map(([v]) => v));
           },
           reachable,
@@ -62,6 +62,33 @@ describe('writeIsolating', () => {
     expect(result.written).toEqual([]);
   });
 
+  it('never sets aside an item over a fault that says nothing about the data (a connection closed under it)', async () => {
+    let calls = 0;
+    const result = await writeIsolating(
+      [1, 2, 3, 4],
+      async () => {
+        calls++;
+        // What the driver says when the connection is ended with the statement queued.
+        throw new Error('Connection terminated');
+      },
+      reachable,
+    );
+    expect(calls).toBe(1);
+    expect(result.rejected).toEqual([]);
+    expect(result.unwritten).toEqual([1, 2, 3, 4]);
+  });
+
+  it('tells refusals from faults by SQLSTATE', () => {
+    expect(isRefusal(refusal('22003', 'out of range'))).toBe(true);
+    expect(isRefusal(refusal('23505', 'duplicate key'))).toBe(true);
+    expect(isRefusal(refusal('08006', 'connection failure'))).toBe(false);
+    expect(isRefusal(refusal('57P01', 'admin shutdown'))).toBe(false);
+    expect(isRefusal(refusal('40001', 'serialization failure'))).toBe(false);
+    expect(isRefusal(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isRefusal(new Error('Connection terminated'))).toBe(false);
+    expect(isRefusal(null)).toBe(false);
+  });
+
   it('keeps the rest in order when the database goes away halfway', async () => {
     let up = true;
     const result = await writeIsolating(
@@ -69,7 +96,7 @@ describe('writeIsolating', () => {
       async (part) => {
         if (part.includes(2)) {
           up = false;
-          throw new Error('bad row, then the database went away');
+          throw refusal('22003', 'bad row, then the database went away');
         }
         if (!up) throw new Error('down');
       },
@@ -78,3 +105,8 @@ describe('writeIsolating', () => {
     expect(result.unwritten).toEqual([1, 2, 3, 4]);
   });
 });
+
+/** An error as the driver reports a statement the server refused: with its SQLSTATE. */
+function refusal(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
