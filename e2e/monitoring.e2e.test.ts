@@ -461,6 +461,17 @@ describe('monitoring in the admin', () => {
     await screenshot(page, 'monitoring-14-security-failed-auth');
     await page.setViewportSize({ width: 390, height: 844 });
     try {
+      // Opened on a phone, the tab row scrolls the open tab into view.
+      await page.reload();
+      await blockedRow.waitFor();
+      const tabs = page.getByRole('navigation', { name: 'Security sections' });
+      const open = tabs.getByRole('link', { name: 'Failed auth' });
+      await expect
+        .poll(async () => {
+          const [row, tab] = [await tabs.boundingBox(), await open.boundingBox()];
+          return row && tab ? tab.x >= row.x && tab.x + tab.width <= row.x + row.width + 1 : false;
+        }, POLL)
+        .toBe(true);
       await screenshot(page, 'monitoring-14b-phone-security-failed-auth');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
