@@ -272,6 +272,9 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// The CLI's exit codes are its contract with scripts (0 done, 1 failed, 2 usage error): this
+// entry point is the one place that ends the process, and cli.test.ts runs the CLI and
+// asserts the codes.
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -12,6 +12,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { WireBridge } from './wire-bridge.js';
 
+// The embedded database's own process (decision 0017), not a test: it ends itself with a code
+// that says why (0 closed on request, 2 bad arguments, 3 data directory held by another
+// process), with the reason on stderr for the parent that started it.
 const [dir = 'memory://', socketPath, template] = process.argv.slice(2);
 if (!socketPath) {
   process.stderr.write('usage: pglite-process <data dir | memory://> <socket file> [template tarball]\n');
