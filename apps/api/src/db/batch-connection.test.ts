@@ -38,12 +38,4 @@ describe('CopyTextBuilder', () => {
       { numRuns: 300 },
     );
   });
-
-  it('starts over on reset', () => {
-    const copy = new CopyTextBuilder(4);
-    copy.plain('abc').row();
-    copy.reset();
-    copy.plain('x').plain('y').row();
-    expect(copy.bytes().toString('utf8')).toBe('x\ty\n');
-  });
 });

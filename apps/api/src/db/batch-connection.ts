@@ -40,10 +40,6 @@ export class CopyTextBuilder {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
-  get byteLength(): number {
-    return this.pos;
-  }
-
   private room(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
@@ -105,12 +101,6 @@ export class CopyTextBuilder {
   bytes(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
-
-  /** Starts over, keeping the buffer. */
-  reset(): void {
-    this.pos = 0;
-    this.fields = 0;
-  }
 }
 
 /** What the hot path's batches are written with (a {@link BatchConnection}, or a stand-in in tests). */
@@ -157,8 +147,8 @@ export class BatchConnection implements BatchSql {
   }
 
   /**
-   * Loads rows already in COPY text format (`copyField` per field, tab-separated, one row per
-   * line) into `table`. All or nothing: a row the database refuses fails the whole statement
+   * Loads rows already in COPY text format (a {@link CopyTextBuilder}'s bytes: tab-separated,
+   * one row per line) into `table`. All or nothing: a row the database refuses fails the whole statement
    * (the caller isolates it, see isolating-write.ts).
    */
   async copyText(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void> {
