@@ -364,6 +364,20 @@ describe('policyChangeConsequences', () => {
     );
   });
 
+  it('does not call a key without expiry newly out of policy when a lifetime rule loosens to requireExpiry', () => {
+    // Found by the property above (seed -465291452): the key broke `maxLifetimeDays` before and
+    // breaks `requireExpiry` after, which is the same missing expiry.
+    const key = activity({ expiresAt: null });
+    expect(
+      policyChangeConsequences(
+        policy({ requireExpiry: true, maxLifetimeDays: 1 }),
+        policy({ requireExpiry: true }),
+        key,
+        NOW,
+      ),
+    ).toEqual([]);
+  });
+
   it('says when an idle key is deactivated: at once when already idle too long, or on its day', () => {
     const key = activity({ createdAt: NOW - 200 * DAY, lastUsedAt: NOW - 45 * DAY });
     expect(policyChangeConsequences(NO_KEY_POLICY, policy({ idleDeactivateDays: 30 }), key, NOW)).toEqual([

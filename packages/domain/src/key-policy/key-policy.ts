@@ -338,7 +338,10 @@ export function policyChangeConsequences(
     out.push({ kind: 'rotationReminder', at: Math.max(remindAt, now) });
   }
   if (isLive(key, now)) {
-    const before = new Set(keyPolicyViolations(current, key, now).map((v) => v.rule));
+    const before = new Set<KeyPolicyRule>(keyPolicyViolations(current, key, now).map((v) => v.rule));
+    // A maximum lifetime implies an expiry: a key without one that already broke the lifetime
+    // rule is not newly out of policy when the lifetime rule gives way to `requireExpiry`.
+    if (before.has('maxLifetimeDays') && key.expiresAt === null) before.add('requireExpiry');
     for (const v of keyPolicyViolations(next, key, now)) {
       if (!before.has(v.rule)) out.push({ kind: 'violation', ...v });
     }
