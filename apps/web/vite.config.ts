@@ -15,5 +15,6 @@ export default defineConfig({
     // same-host Origin check accepts mutations made through the proxy.
     proxy: { '/trpc': API, '/v1': API, '/healthz': API },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  // The manifest names each screen's chunks, so the server can preload the screen a URL opens.
+  build: { outDir: 'dist', sourcemap: true, manifest: true },
 });

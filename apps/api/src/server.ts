@@ -7,18 +7,20 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyRequest,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
 import { newId, requestIdGenerator } from './db/ids.js';
 import { createOriginGuard } from './http/origin-guard.js';
+import { loadSpaPage } from './http/spa-page.js';
 import { requestLoggerFactory } from './logger.js';
 import { loadLogo } from './modules/space/space-logo.js';
 import { restPlugin } from './rest/plugin.js';
 import { sendError } from './rest/rest-errors.js';
 import type { AppServices } from './services.js';
 import { createContext } from './trpc/context.js';
-import { type AppRouter, appRouter } from './trpc/root.js';
+import { type AppRouter, appRouter, createCaller } from './trpc/root.js';
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -47,6 +49,30 @@ export function metricsAllowed(
 export function spaCacheControl(webDist: string, filePath: string): string {
   const relative = path.relative(webDist, filePath).split(path.sep).join('/');
   return relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/**
+ * `auth.me`'s answer for a page request, to render into the page (see `http/spa-page.ts`):
+ * the same procedure the SPA would call, with the same cookie handling. When it cannot be had
+ * (the database is away), the page goes without it and the SPA asks and shows the error itself.
+ */
+async function pageSession(
+  app: AppServices,
+  request: FastifyRequest,
+): Promise<{ session: unknown; cookies: string[] }> {
+  const cookies: string[] = [];
+  try {
+    const context = await createContext(app, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+      cookieHeader: request.headers.cookie,
+      setCookie: (value) => cookies.push(value),
+    });
+    return { session: await createCaller(context).auth.me(), cookies };
+  } catch (error) {
+    request.log.warn({ err: error }, 'page rendered without the session');
+    return { session: undefined, cookies: [] };
+  }
 }
 
 /** Builds the HTTP server: tRPC at /trpc, /healthz, and the built SPA at / (with history fallback). */
@@ -172,10 +198,12 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
 
   const webDist = path.resolve(app.env.WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
   if (existsSync(path.join(webDist, 'index.html'))) {
+    const page = loadSpaPage(webDist);
     await server.register(fastifyStatic, {
       root: webDist,
       wildcard: false,
-      index: ['index.html'],
+      // `/` is a page like any other: rendered below with its preloads and the session.
+      index: false,
       // The build writes `.br` and `.gz` beside each text asset (apps/web/precompress.ts):
       // served by Accept-Encoding, with `Vary: Accept-Encoding`, and no compression per request.
       preCompressed: true,
@@ -184,8 +212,17 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
     });
     server.setNotFoundHandler((request, reply) => {
       const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
-      if (isPage && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
-      return sendError(request, reply, 404, 'NOT_FOUND', 'Not found');
+      if (!isPage || !request.headers.accept?.includes('text/html')) {
+        return sendError(request, reply, 404, 'NOT_FOUND', 'Not found');
+      }
+      return pageSession(app, request).then(({ session, cookies }) => {
+        if (cookies.length > 0) void reply.header('set-cookie', cookies);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'private, no-cache')
+          .header('vary', 'Cookie')
+          .send(page.render(request.url.split('?')[0] ?? '/', session));
+      });
     });
   } else {
     app.log.warn({ webDist }, 'SPA build not found; serving the API only (run `pnpm build`)');

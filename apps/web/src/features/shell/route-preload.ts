@@ -1,10 +1,27 @@
-import { queryClient, trpc } from '../../lib/trpc';
+import { type Me, queryClient, trpc } from '../../lib/trpc';
 import { listInput, parseListState } from '../api-keys/key-list-params';
 import { planIncludesApiKeys } from '../organization/organization-labels';
 import { prefetchKeyUsage } from '../usage/key-usage-queries';
 import { preloadSectionOf } from './navigation';
 
 const KEYS_ROUTE = /^\/o\/([^/]+)\/keys(?:\/(key_[A-Za-z0-9]+))?\/?$/;
+
+/**
+ * The session the server rendered into the page (`<script type="application/json"
+ * id="ks-session">`, see the API's `http/spa-page.ts`): `auth.me`'s answer for this cookie a
+ * moment ago, so the screen's data is asked for at once instead of after a round trip. Absent
+ * (the dev server, or the server could not read it), the SPA asks as before.
+ */
+function adoptPageSession(): void {
+  const element = document.getElementById('ks-session');
+  if (!element) return;
+  element.remove();
+  try {
+    queryClient.setQueryData(trpc.auth.me.queryKey(), JSON.parse(element.textContent ?? '') as Me | null);
+  } catch {
+    // Not JSON: ask the server instead.
+  }
+}
 
 /**
  * What the first screen needs, started before React renders anything: the screen's chunk, the
@@ -14,6 +31,7 @@ const KEYS_ROUTE = /^\/o\/([^/]+)\/keys(?:\/(key_[A-Za-z0-9]+))?\/?$/;
  */
 export function preloadRoute(pathname: string, search: string): void {
   preloadSectionOf(pathname);
+  adoptPageSession();
   const keys = KEYS_ROUTE.exec(pathname);
   void queryClient
     .fetchQuery(trpc.auth.me.queryOptions())
