@@ -7,7 +7,6 @@ import {
   QUOTA_WINDOWS,
   type QuotaStatusByWindow,
   type QuotaWindowName,
-  type RateLimitCaps,
   type RateLimitDecision,
   rateDecision,
   type WindowSnapshot,

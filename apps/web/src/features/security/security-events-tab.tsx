@@ -19,7 +19,6 @@ import {
   ShieldIcon,
   UndoIcon,
 } from '../../components/icons';
-import { describeError } from '../../lib/api-errors';
 import { formatCount, formatInstant } from '../../lib/format';
 import { Link } from '../../lib/router';
 import { type RouterOutputs, trpc } from '../../lib/trpc';
