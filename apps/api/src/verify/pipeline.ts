@@ -2,6 +2,7 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import {
   hasScopes,
   ipInAllowlist,
+  keyStateRefusal,
   PLAN_LIMITS,
   type Plan,
   parseApiKey,
@@ -281,11 +282,10 @@ export class Verifier {
     });
   }
 
-  /** Checks 4–8 of §3, which need no counter: the first that fails, or null. */
+  /** Checks 4–8 of §3, which need no counter: the first that fails, or null (4–6 are the domain's key state). */
   private refusalOf(key: VerifiableKey, req: VerifyRequest): VerifyCode | null {
-    if (key.revokedAt !== null || (key.graceEndsAt !== null && key.graceEndsAt <= req.now)) return 'REVOKED';
-    if (!key.active) return 'INACTIVE';
-    if (key.expiresAt !== null && key.expiresAt <= req.now) return 'EXPIRED';
+    const state = keyStateRefusal(key, req.now);
+    if (state !== null) return state;
     if (key.ipAllowlist.length > 0 && (req.ip === null || !ipInAllowlist(req.ip, key.ipAllowlist))) {
       return 'IP_NOT_ALLOWED';
     }

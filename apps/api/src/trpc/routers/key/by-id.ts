@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZApiKeySchema } from '../../../modules/api-key/api-key.schemas.js';
-import { getKey } from '../../../modules/api-key/api-key.service.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

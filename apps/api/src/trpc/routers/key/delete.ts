@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteKey } from '../../../modules/api-key/api-key.service.js';
+import { deleteKey } from '../../../modules/api-key/delete-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZCreatedKeySchema, ZGracePeriodSchema } from '../../../modules/api-key/api-key.schemas.js';
-import { rollKey } from '../../../modules/api-key/api-key.service.js';
+import { rollKey } from '../../../modules/api-key/roll-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZApiKeySchema, ZUpdateKeySchema } from '../../../modules/api-key/api-key.schemas.js';
-import { updateKey } from '../../../modules/api-key/api-key.service.js';
+import { updateKey } from '../../../modules/api-key/update-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 
