@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   hasScopes,
   ipInAllowlist,
@@ -15,6 +15,7 @@ import {
   type VerifyCode,
   type VerifyResultCode,
 } from '@keysmith/domain';
+import { sha256Bytes } from '../digest.js';
 import { blockSubject, type Counters, type QuotaOutcome, type Sync } from './counters.js';
 import type { KeyCache } from './key-cache.js';
 import type { UsageStore } from './usage-store.js';
@@ -165,11 +166,6 @@ const PLAN_CAPS = Object.fromEntries(
   ]),
 ) as Record<Plan, RateLimitCaps>;
 
-/** One-shot `crypto.hash` costs about half of a `createHash` object per call (measured: 0.83 vs 1.57 µs). */
-function sha256(secret: string): Buffer {
-  return hash('sha256', secret, 'buffer');
-}
-
 /** `then` without a microtask when the value is already there. */
 function then<T, R>(value: Sync<T>, next: (value: T) => Sync<R>): Sync<R> {
   return value instanceof Promise ? value.then(next) : next(value);
@@ -231,7 +227,7 @@ export class Verifier {
       req.within !== undefined &&
       (key.organizationId !== req.within.organizationId ||
         (req.within.spaceId !== null && key.spaceId !== req.within.spaceId));
-    if (key === null || foreign || !timingSafeEqual(sha256(secret), key.secretHash)) {
+    if (key === null || foreign || !timingSafeEqual(sha256Bytes(secret), key.secretHash)) {
       return this.fail(req, subject, blockUnknown, 'INVALID', named, foreign ? null : key);
     }
     const refused = this.refusalOf(key, req);
