@@ -84,6 +84,10 @@ export const ZUpdateKeySchema = z.object({
 });
 export type TUpdateKey = z.infer<typeof ZUpdateKeySchema>;
 
+/** Names a key of the caller's organization: the input of every procedure on one key. */
+export const ZKeyRefSchema = z.object({ keyId: z.string().min(1).max(64) });
+export const ZUpdateKeyInputSchema = ZKeyRefSchema.extend({ patch: ZUpdateKeySchema });
+
 export const KEY_SORTS = ['created', 'lastUsed'] as const;
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 
@@ -113,6 +117,7 @@ export const ZGracePeriodSchema = z
   .min(0, 'Grace period cannot be negative')
   .max(7 * 86_400, 'Grace period is at most 7 days')
   .default(86_400);
+export const ZRollKeyInputSchema = ZKeyRefSchema.extend({ gracePeriodSeconds: ZGracePeriodSchema });
 
 const ZPersonSchema = z.object({
   id: z.string(),
