@@ -7,9 +7,9 @@ import type { TApiKeyDto } from './api-key.schemas.js';
 import { iso } from './key-fields.js';
 import { keyStateOf, revokedSinceOf } from './key-state.js';
 
-/** The admin's view of a key; `used` says whether any request was ever seen for it. */
+/** Credits a key used in each rolling window (what verification enforces). */
 export type TWindowUsage = TApiKeyDto['usage'];
-export const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
+const NO_USAGE: TWindowUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
 
 /**
  * The admin's view of a key. `policy` is the rules in force in its space (§10), from which the
