@@ -8,8 +8,8 @@
 import { migrate, type Orm, openOrm } from '../apps/api/src/db/orm.js';
 import { pgTextArray } from '../apps/api/src/db/sql.js';
 import { ZListKeysSchema } from '../apps/api/src/modules/api-key/api-key.schemas.js';
-import { listKeys } from '../apps/api/src/modules/api-key/api-key.service.js';
 import { InProcessKeyChanges } from '../apps/api/src/modules/api-key/key-changes.js';
+import { listKeys } from '../apps/api/src/modules/api-key/list-keys.js';
 import { type BenchResult, percentile } from './stats.js';
 
 async function seed(orm: Orm, orgId: string, count: number): Promise<string[]> {

@@ -13,7 +13,7 @@
  */
 import { type DatabaseConfig, migrate, type Orm, openOrm } from '../../apps/api/src/db/orm.js';
 import { ZCreateKeySchema } from '../../apps/api/src/modules/api-key/api-key.schemas.js';
-import { createKey } from '../../apps/api/src/modules/api-key/api-key.service.js';
+import { createKey } from '../../apps/api/src/modules/api-key/create-key.js';
 import { InProcessKeyChanges } from '../../apps/api/src/modules/api-key/key-changes.js';
 
 export interface SeededOrg {

@@ -1,9 +1,10 @@
 import { parseApiKey } from '@keysmith/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
+import { sha256Hex as hashSecret } from '../src/digest.js';
 import { loadEnv } from '../src/env.js';
 import { ApiKey } from '../src/modules/api-key/api-key.entity.js';
-import { hashSecret, KEYS_NOT_IN_PLAN } from '../src/modules/api-key/api-key.service.js';
+import { KEYS_NOT_IN_PLAN } from '../src/modules/api-key/key-access.js';
 import { renewExpiringKeys, revokeEndedGracePeriods } from '../src/modules/api-key/key-maintenance.js';
 import { AuditEvent } from '../src/modules/audit/audit.entity.js';
 import { RequestLog } from '../src/modules/request-log/request-log.entity.js';

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { Session } from '../src/auth/session.entity.js';
-import { hashSessionToken } from '../src/auth/session.js';
+import { sha256Hex as hashSessionToken } from '../src/digest.js';
 import { loadEnv } from '../src/env.js';
 import { INVALID_CREDENTIALS } from '../src/modules/user/user.service.js';
 import { createContext } from '../src/trpc/context.js';

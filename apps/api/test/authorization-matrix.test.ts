@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/auth/principal.js';
 import { newId } from '../src/db/ids.js';
 import { ZCreateKeySchema } from '../src/modules/api-key/api-key.schemas.js';
-import { createKey } from '../src/modules/api-key/api-key.service.js';
+import { createKey } from '../src/modules/api-key/create-key.js';
 import { emitEvent } from '../src/modules/event/event.service.js';
 import { Organization } from '../src/modules/organization/organization.entity.js';
 import { SecurityEvent } from '../src/modules/security/security-event.entity.js';

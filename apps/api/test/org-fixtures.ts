@@ -4,13 +4,11 @@ import { expect } from 'vitest';
 import { ZodError } from 'zod';
 import { newId } from '../src/db/ids.js';
 import type { Em } from '../src/db/orm.js';
+import { sha256Hex as hashInvitationToken } from '../src/digest.js';
 import { AppError } from '../src/errors.js';
 import { ApiKey } from '../src/modules/api-key/api-key.entity.js';
 import { Invitation } from '../src/modules/invitation/invitation.entity.js';
-import {
-  generateInvitationToken,
-  hashInvitationToken,
-} from '../src/modules/invitation/invitation.service.js';
+import { generateInvitationToken } from '../src/modules/invitation/invitation.service.js';
 import { Membership, type TOrgRole } from '../src/modules/membership/membership.entity.js';
 import { Organization } from '../src/modules/organization/organization.entity.js';
 import { Space, SpaceMembership, type TSpaceRole } from '../src/modules/space/space.entity.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { KEYSMITH_KEY_PATTERN, redactApiKey } from '@keysmith/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYS_NOT_IN_PLAN } from '../src/modules/api-key/api-key.service.js';
+import { KEYS_NOT_IN_PLAN } from '../src/modules/api-key/key-access.js';
 import { Organization } from '../src/modules/organization/organization.entity.js';
 import { createTestApp, type TestApp } from './harness.js';
 import { addSpace, createOrgFixture, type OrgFixture } from './key-fixtures.js';

@@ -1,6 +1,6 @@
 /**
  * @keysmith/domain: the pure rules shared by the API, the admin SPA and the SDK (key format,
- * scopes, quotas, rate limits, key policies, error table, IP allowlists, name rules). No I/O and no clock:
+ * scopes, quotas, rate limits, key policies, key state, error table, IP allowlists, name rules). No I/O and no clock:
  * every function that depends on time takes `now` (ms since the Unix epoch). Runs unchanged
  * in Node ≥ 22 and in browsers.
  */
@@ -10,6 +10,7 @@ export * from './key-format/api-key.js';
 export * from './key-format/base62.js';
 export * from './key-format/crc32.js';
 export * from './key-policy/key-policy.js';
+export * from './key-state/key-state.js';
 export * from './names.js';
 export * from './quota/bucketed-counter.js';
 export * from './quota/rolling-window.js';

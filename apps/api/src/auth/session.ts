@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Adapter, DatabaseSession, DatabaseUser } from 'lucia';
 import { Lucia, TimeSpan } from 'lucia';
 import type { Orm } from '../db/orm.js';
+import { sha256Hex } from '../digest.js';
 import { Session } from './session.entity.js';
 
 /**
@@ -33,18 +33,13 @@ declare module 'lucia' {
   }
 }
 
-/** The digest stored for a session token. */
-export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 /** lucia adapter over MikroORM that never stores a raw token: every id it receives is hashed. */
 class HashedSessionAdapter implements Adapter {
   constructor(private readonly orm: Orm) {}
 
   async getSessionAndUser(token: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     const em = this.orm.em.fork();
-    const row = await em.findOne(Session, { id: hashSessionToken(token) }, { populate: ['user'] });
+    const row = await em.findOne(Session, { id: sha256Hex(token) }, { populate: ['user'] });
     if (!row) return [null, null];
     const user = row.user;
     return [
@@ -83,7 +78,7 @@ class HashedSessionAdapter implements Adapter {
   async setSession(session: DatabaseSession): Promise<void> {
     const em = this.orm.em.fork();
     em.create(Session, {
-      id: hashSessionToken(session.id),
+      id: sha256Hex(session.id),
       user: session.userId,
       expiresAt: session.expiresAt,
       absoluteExpiresAt: session.attributes.absoluteExpiresAt,
@@ -100,12 +95,12 @@ class HashedSessionAdapter implements Adapter {
       .getConnection()
       .execute('update sessions set expires_at = least(?, absolute_expires_at) where id = ?', [
         expiresAt,
-        hashSessionToken(token),
+        sha256Hex(token),
       ]);
   }
 
   async deleteSession(token: string): Promise<void> {
-    await this.orm.em.fork().nativeDelete(Session, { id: hashSessionToken(token) });
+    await this.orm.em.fork().nativeDelete(Session, { id: sha256Hex(token) });
   }
 
   async deleteUserSessions(userId: string): Promise<void> {

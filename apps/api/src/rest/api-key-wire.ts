@@ -1,7 +1,7 @@
+import { KEY_STATES } from '@keysmith/domain';
 import { z } from 'zod';
 import { KEY_ENVIRONMENTS } from '../modules/api-key/api-key.entity.js';
 import {
-  KEY_STATUSES,
   type TApiKeyDto,
   type TCreateKey,
   type TListKeys,
@@ -123,7 +123,7 @@ export const ZApiKeyRecordSchema = z.object({
   category: z.string(),
   environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.string()),
-  status: z.enum(KEY_STATUSES),
+  status: z.enum(KEY_STATES),
   active: z.boolean(),
   expires_at: isoOrNull,
   revoked_at: isoOrNull,

@@ -1,7 +1,7 @@
 import { findUnsafeText, unsafeTextMessage } from '@keysmith/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { KeyServiceContext } from '../modules/api-key/api-key.service.js';
+import type { KeyServiceContext } from '../modules/api-key/key-access.js';
 import type { AppServices } from '../services.js';
 import { authenticate, type KeyAuth } from './rest-auth.js';
 import { sendError } from './rest-errors.js';

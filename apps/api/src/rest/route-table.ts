@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { AppServices } from '../services.js';
-import { type RestOperation, registerKeyRoute } from './rest-route.js';
+import { type KeyRoute, type RestOperation, registerKeyRoute } from './rest-route.js';
 import { getApiKeyRoute } from './routes/api-keys/by-id.js';
 import { createApiKeyRoute } from './routes/api-keys/create.js';
 import { listApiKeysRoute } from './routes/api-keys/list.js';
@@ -13,35 +14,48 @@ import { openApiOperation, registerOpenApiRoute } from './routes/openapi.js';
 import { rateLimitOperation, registerRateLimitRoute } from './routes/rate-limit.js';
 import { registerVerifyRoute, verifyOperation } from './routes/verify.js';
 
+/** One `/v1` route: what the document says about it, and how it is registered. */
+interface RestRoute {
+  operation: RestOperation;
+  register(server: FastifyInstance, app: AppServices): void;
+}
+
+/** A key-authenticated route is its own operation, registered by the shared key-route handler. */
+function keyRoute<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+>(route: KeyRoute<P, Q, B, R>): RestRoute {
+  return { operation: route, register: (server, app) => registerKeyRoute(server, app, route) };
+}
+
 /**
- * Every `/v1` operation, in the order the document lists them. Registration and the OpenAPI
- * document both read this table; a test checks that every registered route is in it.
+ * Every `/v1` route, in the order the document lists them and Fastify registers them: the one
+ * list both read, so no route can be served undocumented or documented unserved (a test also
+ * compares the document with what Fastify registered).
  */
-export const REST_OPERATIONS: readonly RestOperation[] = [
-  verifyOperation,
-  rateLimitOperation,
-  createApiKeyRoute,
-  listApiKeysRoute,
-  getApiKeyRoute,
-  updateApiKeyRoute,
-  revokeApiKeyRoute,
-  rollApiKeyRoute,
-  apiKeyLogsRoute,
-  leaksOperation,
-  openApiOperation,
+const REST_ROUTES: readonly RestRoute[] = [
+  { operation: verifyOperation, register: registerVerifyRoute },
+  { operation: rateLimitOperation, register: registerRateLimitRoute },
+  keyRoute(createApiKeyRoute),
+  keyRoute(listApiKeysRoute),
+  keyRoute(getApiKeyRoute),
+  keyRoute(updateApiKeyRoute),
+  keyRoute(revokeApiKeyRoute),
+  keyRoute(rollApiKeyRoute),
+  keyRoute(apiKeyLogsRoute),
+  { operation: leaksOperation, register: registerLeaksRoute },
+  {
+    operation: openApiOperation,
+    register: (server, app) => registerOpenApiRoute(server, app, REST_OPERATIONS),
+  },
 ];
+
+/** Every `/v1` operation, for the OpenAPI document (and the tests that read it). */
+export const REST_OPERATIONS: readonly RestOperation[] = REST_ROUTES.map((route) => route.operation);
 
 /** Registers every `/v1` route (the plugin adds the `/v1` prefix). */
 export function registerRestRoutes(server: FastifyInstance, app: AppServices): void {
-  registerVerifyRoute(server, app);
-  registerRateLimitRoute(server, app);
-  registerKeyRoute(server, app, createApiKeyRoute);
-  registerKeyRoute(server, app, listApiKeysRoute);
-  registerKeyRoute(server, app, getApiKeyRoute);
-  registerKeyRoute(server, app, updateApiKeyRoute);
-  registerKeyRoute(server, app, revokeApiKeyRoute);
-  registerKeyRoute(server, app, rollApiKeyRoute);
-  registerKeyRoute(server, app, apiKeyLogsRoute);
-  registerLeaksRoute(server, app);
-  registerOpenApiRoute(server, app, REST_OPERATIONS);
+  for (const route of REST_ROUTES) route.register(server, app);
 }

@@ -5,14 +5,12 @@ import {
   isValidScope,
   KEY_DESCRIPTION_MAX_LENGTH,
   KEY_NAME_MAX_LENGTH,
+  KEY_STATES,
 } from '@keysmith/domain';
 import { z } from 'zod';
 import { safeText } from '../../http/text-rules.js';
 import { ZKeyPolicyStatusSchema } from '../key-policy/key-policy.schemas.js';
 import { KEY_ENVIRONMENTS } from './api-key.entity.js';
-
-export const KEY_STATUSES = ['active', 'inactive', 'expired', 'revoked'] as const;
-export type TKeyStatus = (typeof KEY_STATUSES)[number];
 
 const positiveInt = z
   .number()
@@ -86,6 +84,10 @@ export const ZUpdateKeySchema = z.object({
 });
 export type TUpdateKey = z.infer<typeof ZUpdateKeySchema>;
 
+/** Names a key of the caller's organization: the input of every procedure on one key. */
+export const ZKeyRefSchema = z.object({ keyId: z.string().min(1).max(64) });
+export const ZUpdateKeyInputSchema = ZKeyRefSchema.extend({ patch: ZUpdateKeySchema });
+
 export const KEY_SORTS = ['created', 'lastUsed'] as const;
 export const PER_PAGE_CHOICES = [10, 25, 50, 100] as const;
 
@@ -94,7 +96,7 @@ export const ZListKeysSchema = z.object({
   spaceId: z.string().optional(),
   category: z.string().max(32).optional(),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
-  status: z.enum(KEY_STATUSES).optional(),
+  status: z.enum(KEY_STATES).optional(),
   /** Only keys that still work and expire within this many days ("expiring within 30 days"). */
   expiresWithinDays: z.number().int().min(1).max(366).optional(),
   sort: z.enum(KEY_SORTS).default('created'),
@@ -115,6 +117,7 @@ export const ZGracePeriodSchema = z
   .min(0, 'Grace period cannot be negative')
   .max(7 * 86_400, 'Grace period is at most 7 days')
   .default(86_400);
+export const ZRollKeyInputSchema = ZKeyRefSchema.extend({ gracePeriodSeconds: ZGracePeriodSchema });
 
 const ZPersonSchema = z.object({
   id: z.string(),
@@ -143,7 +146,7 @@ export const ZApiKeySchema = z.object({
   category: z.string(),
   environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.string()),
-  status: z.enum(KEY_STATUSES),
+  status: z.enum(KEY_STATES),
   active: z.boolean(),
   expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(),

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
 import type { OrgScope } from '../../auth/org-scope.js';
 import { can } from '../../auth/policy.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
+import { sha256Hex } from '../../digest.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
 import { type AuditActor, recordAudit } from '../audit/audit.service.js';
 import { Membership } from '../membership/membership.entity.js';
@@ -21,11 +22,6 @@ import type {
 
 /** How long an invitation link stays valid. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** The stored form of an invitation token: SHA-256, hex. The token itself is never stored. */
-export function hashInvitationToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** 32 random bytes, base64url: 256 bits, safe in a URL path. */
 export function generateInvitationToken(): string {
@@ -122,7 +118,7 @@ export async function createInvitation(
         email: input.email,
         emailNormalized,
         role: input.role,
-        tokenHash: hashInvitationToken(token),
+        tokenHash: sha256Hex(token),
         invitedBy: scope.actor.userId,
         expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
         acceptedAt: null,
@@ -196,7 +192,7 @@ export async function revokeInvitation(em: Em, scope: OrgScope, invitationId: st
 async function findByToken(em: Em, token: string): Promise<Invitation> {
   const inv = await em.findOne(
     Invitation,
-    { tokenHash: hashInvitationToken(token) },
+    { tokenHash: sha256Hex(token) },
     { populate: ['organization', 'invitedBy'] },
   );
   if (!inv) throw AppError.notFound('Invitation');

@@ -16,6 +16,7 @@ import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
 import type { ApiKey } from '../api-key/api-key.entity.js';
+import { keyStateOf } from '../api-key/key-state.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
 import { lockOrganization } from '../organization/organization.service.js';
 import { Space } from '../space/space.entity.js';
@@ -109,7 +110,7 @@ export function policyActivityOf(key: ApiKey, now: Date): PolicyKeyActivity {
     reactivatedAt: key.reactivatedAt ? key.reactivatedAt.getTime() : null,
     rotationRemindedAt: key.rotationRemindedAt ? key.rotationRemindedAt.getTime() : null,
     active: key.active,
-    revoked: key.revokedAt != null || (key.graceEndsAt != null && key.graceEndsAt <= now),
+    revoked: keyStateOf(key, now) === 'revoked',
     retiring: key.graceEndsAt != null,
   };
 }

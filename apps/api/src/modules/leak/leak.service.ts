@@ -4,15 +4,12 @@ import type { Principal } from '../../auth/principal.js';
 import { auditActorOf } from '../../auth/principal.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
+import { sha256Bytes } from '../../digest.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import {
-  hashSecret,
-  type KeyServiceContext,
-  keyStatus,
-  revokeKey,
-  setKeyActive,
-} from '../api-key/api-key.service.js';
+import type { KeyServiceContext } from '../api-key/key-access.js';
 import { DeferredKeyChanges, type KeyChangePublisher } from '../api-key/key-changes.js';
+import { keyStateOf } from '../api-key/key-state.js';
+import { revokeKey, setKeyActive } from '../api-key/revoke-key.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { emitEvent } from '../event/event.service.js';
 import { keyEventPayload, keySubjectOf } from '../event/key-event-payload.js';
@@ -92,7 +89,7 @@ async function matchToken(em: Em, token: string): Promise<{ id: string; organiza
   );
   const row = rows[0];
   const stored = row ? Buffer.from(row.secret_hash, 'hex') : DUMMY_HASH;
-  const presented = Buffer.from(hashSecret(parsed.key.secret), 'hex');
+  const presented = sha256Bytes(parsed.key.secret);
   const equal = stored.length === presented.length && timingSafeEqual(stored, presented);
   return row && equal ? { id: row.id, organizationId: row.organization_id } : null;
 }
@@ -216,9 +213,8 @@ async function respond(
       changes: deferred,
       now,
     };
-    const status = keyStatus(key, now);
     const act: LeakAction =
-      status === 'revoked'
+      keyStateOf(key, now) === 'revoked'
         ? 'none'
         : leakResponse === 'revoke'
           ? 'revoked'

@@ -3,7 +3,7 @@ import type { Em } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import type { KeyServiceContext } from '../api-key/api-key.service.js';
+import type { KeyServiceContext } from '../api-key/key-access.js';
 import { cursorTimeSql, decodeTimeCursor, encodeTimeCursor } from '../event/time-cursor.js';
 import { Space } from '../space/space.entity.js';
 import { CSV_EXPORT_MAX_ROWS, toCsv } from './csv.js';

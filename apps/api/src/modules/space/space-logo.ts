@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { OrgScope } from '../../auth/org-scope.js';
 import type { Em } from '../../db/orm.js';
+import { sha256Hex } from '../../digest.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { Space } from './space.entity.js';
@@ -167,7 +167,7 @@ export async function uploadSpaceLogo(
   const space = await em.findOne(Space, { id: spaceId, organization: scope.orgId });
   if (!space) throw AppError.notFound('Space');
   if (space.archivedAt) throw new AppError('PRECONDITION_FAILED', 'This space is archived');
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  const hash = sha256Hex(bytes).slice(0, 32);
   const logoUrl = `/logos/${hash}.${kind}`;
   await em.nativeDelete(SpaceLogo, { spaceId: space.id });
   em.create(SpaceLogo, {

@@ -55,6 +55,15 @@ export const ZSpaceRoleSchema = z.enum(SPACE_ROLES, 'Choose admin, developer or 
 
 export const ZSpaceRefSchema = z.object({ spaceId: z.string().min(1).max(64) });
 
+/** A PNG, JPEG or SVG logo for a space, base64 (its content is checked by space-logo.ts). */
+export const ZUploadSpaceLogoSchema = ZSpaceRefSchema.extend({
+  // 256 kB of bytes is at most 349,528 base64 characters.
+  contentBase64: z
+    .string()
+    .max(350_000, 'The image is larger than 256 kB')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file must be sent as base64'),
+});
+
 export const ZCreateSpaceSchema = z.object({
   name: ZSpaceNameSchema,
   slug: ZSlugSchema.optional(),

@@ -1,7 +1,6 @@
 import { PLANS, QUOTA_WINDOW_NAMES } from '@keysmith/domain';
 import { z } from 'zod';
-
-export const ZKeyRefSchema = z.object({ keyId: z.string().min(1).max(64) });
+import { ZKeyRefSchema } from '../api-key/api-key.schemas.js';
 
 /** One configured quota window, as the API enforces it at `asOf`. */
 export const ZQuotaWindowUsageSchema = z.object({

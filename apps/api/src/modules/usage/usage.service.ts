@@ -11,6 +11,7 @@ import { readableSpaces } from '../../auth/principal.js';
 import { AppError } from '../../errors.js';
 import type { PersistedUsage } from '../../verify/usage-store.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
+import { keyStateFilter } from '../api-key/key-state.js';
 import { Organization } from '../organization/organization.entity.js';
 import {
   loadReadableKey,
@@ -262,15 +263,7 @@ export async function usageOverview(ctx: TenantReadContext): Promise<TUsageOverv
   if (spaces !== 'all') visible.space = { $in: spaces };
   const [total, active] = await Promise.all([
     ctx.em.count(ApiKey, visible),
-    ctx.em.count(ApiKey, {
-      ...visible,
-      active: true,
-      revokedAt: null,
-      $and: [
-        { $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
-        { $or: [{ graceEndsAt: null }, { graceEndsAt: { $gt: now } }] },
-      ],
-    }),
+    ctx.em.count(ApiKey, { $and: [visible, keyStateFilter('active', now)] }),
   ]);
 
   const caps = PLAN_LIMITS[plan];

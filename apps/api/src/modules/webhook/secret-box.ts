@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../../digest.js';
 import type { TEnv } from '../../env.js';
 
 const VERSION = 'v1';
@@ -21,7 +22,7 @@ export class SecretBox {
 
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('The encryption key must be 32 bytes');
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    this.keyId = sha256Hex(key).slice(0, 8);
   }
 
   seal(plaintext: string, context: string): string {

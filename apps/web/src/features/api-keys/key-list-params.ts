@@ -1,3 +1,4 @@
+import { KEY_STATES } from '@keysmith/domain';
 import type { KeyEnvironment, KeySort, KeyStatus, SortOrder } from './key-types';
 
 /**
@@ -12,7 +13,7 @@ export type PerPage = (typeof PER_PAGE_CHOICES)[number];
 export const DEFAULT_PER_PAGE: PerPage = 25;
 /** The "expiring soon" window: the same 30 days as the expiry notification (§2.2). */
 export const EXPIRING_DAYS = 30;
-const STATUSES: readonly KeyStatus[] = ['active', 'inactive', 'expired', 'revoked'];
+const STATUSES: readonly KeyStatus[] = KEY_STATES;
 const ENVIRONMENTS: readonly KeyEnvironment[] = ['live', 'test'];
 
 export interface KeyListState {

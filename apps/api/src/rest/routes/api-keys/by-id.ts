@@ -1,4 +1,4 @@
-import { getKey } from '../../../modules/api-key/api-key.service.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
 import { toApiKeyRecord, ZApiKeyDetailSchema, ZKeyIdParamsSchema } from '../../api-key-wire.js';
 import { keyRequestCounts } from '../../key-request-logs.js';
 import { EXAMPLE_RECORD } from '../../openapi-examples.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../../../errors.js';
-import { createKey } from '../../../modules/api-key/api-key.service.js';
+import { createKey } from '../../../modules/api-key/create-key.js';
 import {
   toApiKeyRecord,
   toCreateKeyInput,

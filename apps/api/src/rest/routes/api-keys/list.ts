@@ -1,4 +1,4 @@
-import { listKeys } from '../../../modules/api-key/api-key.service.js';
+import { listKeys } from '../../../modules/api-key/list-keys.js';
 import {
   toApiKeyRecord,
   toListKeysInput,

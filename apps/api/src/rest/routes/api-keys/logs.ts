@@ -1,4 +1,4 @@
-import { getKey } from '../../../modules/api-key/api-key.service.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
 import { ZKeyIdParamsSchema, ZKeyLogsQuerySchema, ZRequestLogPageSchema } from '../../api-key-wire.js';
 import { keyRequestLogPage } from '../../key-request-logs.js';
 import { EXAMPLE_LOG } from '../../openapi-examples.js';

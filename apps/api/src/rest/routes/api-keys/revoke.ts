@@ -1,4 +1,5 @@
-import { getKey, revokeKey } from '../../../modules/api-key/api-key.service.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
+import { revokeKey } from '../../../modules/api-key/revoke-key.js';
 import { toApiKeyRecord, ZApiKeyRecordSchema, ZKeyIdParamsSchema } from '../../api-key-wire.js';
 import { EXAMPLE_RECORD } from '../../openapi-examples.js';
 import { defineKeyRoute } from '../../rest-route.js';

@@ -1,4 +1,4 @@
-import { rollKey } from '../../../modules/api-key/api-key.service.js';
+import { rollKey } from '../../../modules/api-key/roll-key.js';
 import {
   toApiKeyRecord,
   ZCreatedApiKeySchema,

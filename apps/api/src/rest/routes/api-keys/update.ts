@@ -1,4 +1,6 @@
-import { getKey, setKeyActive, updateKey } from '../../../modules/api-key/api-key.service.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
+import { setKeyActive } from '../../../modules/api-key/revoke-key.js';
+import { updateKey } from '../../../modules/api-key/update-key.js';
 import {
   toApiKeyRecord,
   toUpdateKeyInput,

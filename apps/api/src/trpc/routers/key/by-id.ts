@@ -1,11 +1,10 @@
-import { z } from 'zod';
-import { ZApiKeySchema } from '../../../modules/api-key/api-key.schemas.js';
-import { getKey } from '../../../modules/api-key/api-key.service.js';
+import { ZApiKeySchema, ZKeyRefSchema } from '../../../modules/api-key/api-key.schemas.js';
+import { getKey } from '../../../modules/api-key/list-keys.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 
 export const byIdProcedure = orgProcedure
-  .input(z.object({ keyId: z.string().min(1).max(64) }))
+  .input(ZKeyRefSchema)
   .output(ZApiKeySchema)
   .query(async ({ ctx, input }) => {
     // Usage and last use this process counted but has not written yet join the tables first.

@@ -1,5 +1,5 @@
 import { ZKeyCategoriesSchema } from '../../../modules/api-key/api-key.schemas.js';
-import { listKeyCategories } from '../../../modules/api-key/api-key.service.js';
+import { listKeyCategories } from '../../../modules/api-key/list-keys.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

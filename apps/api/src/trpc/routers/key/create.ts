@@ -1,5 +1,5 @@
 import { ZCreatedKeySchema, ZCreateKeySchema } from '../../../modules/api-key/api-key.schemas.js';
-import { createKey } from '../../../modules/api-key/api-key.service.js';
+import { createKey } from '../../../modules/api-key/create-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

@@ -1,10 +1,9 @@
-import { z } from 'zod';
-import { ZApiKeySchema } from '../../../modules/api-key/api-key.schemas.js';
-import { setKeyActive } from '../../../modules/api-key/api-key.service.js';
+import { ZApiKeySchema, ZKeyRefSchema } from '../../../modules/api-key/api-key.schemas.js';
+import { setKeyActive } from '../../../modules/api-key/revoke-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 
 export const deactivateProcedure = orgProcedure
-  .input(z.object({ keyId: z.string().min(1).max(64) }))
+  .input(ZKeyRefSchema)
   .output(ZApiKeySchema)
   .mutation(({ ctx, input }) => setKeyActive(keyServiceContext(ctx, input.orgId), input.keyId, false));

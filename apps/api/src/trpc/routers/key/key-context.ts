@@ -1,5 +1,5 @@
 import type { Actor } from '../../../auth/policy.js';
-import type { KeyServiceContext } from '../../../modules/api-key/api-key.service.js';
+import type { KeyServiceContext } from '../../../modules/api-key/key-access.js';
 import type { TrpcContext } from '../../context.js';
 
 /** The key service's view of a signed-in admin acting inside one organization. */

@@ -1,5 +1,5 @@
 import { ZKeyPageSchema, ZListKeysSchema } from '../../../modules/api-key/api-key.schemas.js';
-import { listKeys } from '../../../modules/api-key/api-key.service.js';
+import { listKeys } from '../../../modules/api-key/list-keys.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { ZCreatedKeySchema, ZGracePeriodSchema } from '../../../modules/api-key/api-key.schemas.js';
-import { rollKey } from '../../../modules/api-key/api-key.service.js';
+import { ZCreatedKeySchema, ZRollKeyInputSchema } from '../../../modules/api-key/api-key.schemas.js';
+import { rollKey } from '../../../modules/api-key/roll-key.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from './key-context.js';
 
 /** Issues the replacement (shown once); the old key stops working when the grace period ends. */
 export const rollProcedure = orgProcedure
-  .input(z.object({ keyId: z.string().min(1).max(64), gracePeriodSeconds: ZGracePeriodSchema }))
+  .input(ZRollKeyInputSchema)
   .output(ZCreatedKeySchema)
   .mutation(({ ctx, input }) =>
     rollKey(keyServiceContext(ctx, input.orgId), input.keyId, input.gracePeriodSeconds),

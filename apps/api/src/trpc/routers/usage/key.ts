@@ -1,4 +1,5 @@
-import { ZKeyRefSchema, ZKeyUsageSchema } from '../../../modules/usage/usage.schemas.js';
+import { ZKeyRefSchema } from '../../../modules/api-key/api-key.schemas.js';
+import { ZKeyUsageSchema } from '../../../modules/usage/usage.schemas.js';
 import { keyUsage } from '../../../modules/usage/usage.service.js';
 import { orgProcedure } from '../../trpc.js';
 import { keyServiceContext } from '../key/key-context.js';
