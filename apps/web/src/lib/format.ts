@@ -17,16 +17,37 @@ export function formatCompactCount(value: number): string {
   return value < 10_000 ? numberFormat.format(value) : compactFormat.format(value);
 }
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An `Intl.DateTimeFormat` for these arguments, made once: building one costs far more than
+ * formatting with it, and the keys table, logs and charts format many instants per screen on
+ * the first screen's critical path. Made on first use (a test that sets the time zone first
+ * still sees it).
+ */
+export function dateTimeFormat(
+  locale: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** "Nov 22, 2026". */
 export function formatDay(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
+  return dateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
 }
 
 /** "Nov 22" this year, "Nov 22, 2025" before: a short date for narrow table columns. */
 export function formatShortDay(iso: string, now: number): string {
   const date = new Date(iso);
   const sameYear = date.getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(undefined, {
+  return dateTimeFormat(undefined, {
     month: 'short',
     day: 'numeric',
     ...(sameYear ? {} : { year: 'numeric' }),
@@ -35,10 +56,7 @@ export function formatShortDay(iso: string, now: number): string {
 
 /** "Nov 22, 2026, 14:05:09 UTC": the exact instant, for hovers and the detail page. */
 export function formatInstant(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'long',
-  }).format(new Date(iso));
+  return dateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(iso));
 }
 
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

@@ -7,6 +7,7 @@ import {
   POLICY_PREVIEW_HORIZON_DAYS,
 } from '@keysmith/domain';
 import type { BadgeTone } from '../../components';
+import { dateTimeFormat } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
 
 /**
@@ -162,7 +163,7 @@ export function policyBadges(status: KeyPolicyStatus): PolicyBadge[] {
 }
 
 const dayFormat = (timeZone: string | undefined) =>
-  new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone });
+  dateTimeFormat('en-US', { dateStyle: 'medium', timeZone });
 
 /**
  * One consequence of a proposed policy for one key, in words: what happens and when. An

@@ -26,7 +26,6 @@ export function NotificationBell(): ReactNode {
   const orgId = organization.id;
   const clock = useNow();
   const [open, setOpen] = useState(false);
-  const lastSeen = useLastSeen(orgId);
   const { markRead } = useNotificationRead(orgId);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -35,6 +34,7 @@ export function NotificationBell(): ReactNode {
     ...trpc.notification.list.queryOptions({ orgId, limit: 20 }),
     refetchInterval: NOTIFICATION_POLL_MS,
   });
+  const lastSeen = useLastSeen(orgId, list.data !== undefined);
   const items = list.data?.data ?? [];
   const now = Math.max(clock, list.dataUpdatedAt);
   const unread = countUnread(

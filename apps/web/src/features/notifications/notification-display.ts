@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
 
 export type Notification = RouterOutputs['notification']['list']['data'][number];
@@ -51,11 +52,11 @@ function count(value: unknown): number | null {
 const numberFormat = new Intl.NumberFormat('en-US');
 
 function day(iso: string, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone }).format(new Date(iso));
+  return dateTimeFormat('en-US', { dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
 
 function clock(iso: string, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone }).format(new Date(iso));
+  return dateTimeFormat('en-US', { timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 const REVOKE_REASON: Record<string, string> = {

@@ -48,8 +48,13 @@ export function newestTime(items: ReadonlyArray<{ createdAt: string }>): number 
   return newest;
 }
 
-/** The stored mark of `orgId`, re-rendering when this or another tab changes it. */
-export function useLastSeen(orgId: string): number | null {
+/**
+ * The stored mark of `orgId`, re-rendering when this or another tab changes it. Read only once
+ * `enabled` (the bell passes "its list has loaded"): a page's first localStorage read opens the
+ * origin's storage, tens of milliseconds on a slow machine, and the mark means nothing before
+ * there are events to compare it with, so that read stays off the first render.
+ */
+export function useLastSeen(orgId: string, enabled = true): number | null {
   const subscribe = useCallback((onChange: () => void) => {
     window.addEventListener(CHANGE_EVENT, onChange);
     window.addEventListener('storage', onChange);
@@ -58,5 +63,5 @@ export function useLastSeen(orgId: string): number | null {
       window.removeEventListener('storage', onChange);
     };
   }, []);
-  return useSyncExternalStore(subscribe, () => readLastSeen(orgId));
+  return useSyncExternalStore(subscribe, () => (enabled ? readLastSeen(orgId) : null));
 }

@@ -1,4 +1,5 @@
 import type { BadgeTone } from '../../components';
+import { dateTimeFormat } from '../../lib/format';
 import type { OrgRole, Plan } from '../../lib/trpc';
 
 export const ROLE_LABEL: Record<OrgRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
@@ -24,5 +25,5 @@ export function planIncludesApiKeys(plan: Plan): boolean {
 
 /** "Nov 22, 2026" in the user's locale. */
 export function formatDate(iso: string | Date): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
+  return dateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));
 }

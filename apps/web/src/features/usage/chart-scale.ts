@@ -1,3 +1,5 @@
+import { dateTimeFormat } from '../../lib/format';
+
 /**
  * The arithmetic of the usage chart, kept apart from the SVG so it can be tested: a "nice"
  * value axis, which buckets get a label on the time axis, and how a bucket is named.
@@ -33,7 +35,7 @@ export function valueAxis(peak: number, tickCount = 4): ValueAxis {
 export type Bucket = 'hour' | 'day';
 
 function parts(iso: string, timeZone: string | undefined) {
-  const format = new Intl.DateTimeFormat('en-US', {
+  const format = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
