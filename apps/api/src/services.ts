@@ -11,6 +11,7 @@ import { Metrics, watchEventLoop } from './metrics.js';
 import type { InProcessKeyChanges } from './modules/api-key/key-changes.js';
 import { type LeakReportThrottle, SharedLeakReportThrottle } from './modules/leak/leak-throttle.js';
 import { loadScannerPublicKeys, type ScannerPublicKeys } from './modules/leak/scanner-keys.js';
+import { SecurityMonitor } from './modules/security/security-monitor.js';
 import { loadEncryptionKey, SecretBox } from './modules/webhook/secret-box.js';
 import { createVerification, type Verification } from './verify/verification.js';
 
@@ -38,7 +39,9 @@ export function createServices(env: TEnv, orm: Orm, log: Logger): AppServices {
   const windowMs = env.SIGN_IN_WINDOW_MINUTES * 60_000;
   const metrics = new Metrics();
   watchEventLoop(metrics);
-  const verification = createVerification(env, orm, log, metrics);
+  const verification = createVerification(env, orm, log, metrics, {
+    security: (ipPolicy) => new SecurityMonitor(orm, log, ipPolicy, metrics),
+  });
   // In-process in embedded mode; with REDIS_URL also fanned out to every API process.
   const keyChanges = verification.changes;
   // Sign-in attempts and unsigned leak reports, counted for every process alike (decision 0012).

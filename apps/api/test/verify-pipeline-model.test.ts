@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BatchSql } from '../src/db/batch-connection.js';
 import type { Orm } from '../src/db/orm.js';
-import type { KeyCache } from '../src/verify/key-cache.js';
 import { MemoryCounters } from '../src/verify/memory-counters.js';
 import { Verifier } from '../src/verify/pipeline.js';
+import type { KeyLookup } from '../src/verify/ports.js';
 import { UsageStore } from '../src/verify/usage-store.js';
 import type { VerifiableKey } from '../src/verify/verifiable-key.js';
 
@@ -155,7 +155,7 @@ describe('Verifier + MemoryCounters against a §3 model (fast-check, fake clock)
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ plan, override, quotas, steps }) => {
         const { presented, key } = keyFor(plan, quotas, override);
-        const keys = { peek: () => key, get: async () => key } as unknown as KeyCache;
+        const keys: KeyLookup = { peek: () => key, get: async () => key };
         const usage = new UsageStore({} as Orm, unusedBatch);
         const counters = new MemoryCounters(async () => ({ minute: [], hour: [], total: 0 }), {
           maxFailures: 20,
@@ -228,7 +228,7 @@ describe('Verifier + MemoryCounters against a §3 model (fast-check, fake clock)
   it('counts usage from a time the key had no quota when a quota is set again', async () => {
     const { presented, key: base } = keyFor('team', { daily: 5 }, null);
     let key = base;
-    const keys = { peek: () => key, get: async () => key } as unknown as KeyCache;
+    const keys: KeyLookup = { peek: () => key, get: async () => key };
     const usage = new UsageStore({} as Orm, unusedBatch);
     // The database is empty here: persisted usage is what this process has not flushed yet.
     const counters = new MemoryCounters(async (keyId) => usage.pendingFor(keyId), {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpBlockPolicy, QuotaCheck } from '../src/verify/counters.js';
 import { MemoryCounters } from '../src/verify/memory-counters.js';
 import { RedisCounters } from '../src/verify/redis-counters.js';
-import type { PersistedUsage } from '../src/verify/usage-store.js';
+import type { PersistedUsage } from '../src/verify/usage-buckets.js';
 
 /**
  * RedisCounters against the in-process reference (MemoryCounters): same decisions, field by

@@ -17,7 +17,7 @@ import {
   type Sync,
 } from './counters.js';
 import { evaluateKeyUsage, type KeyUsage, keyUsageFrom, quotaTag } from './quota-evaluation.js';
-import type { PersistedUsage } from './usage-store.js';
+import type { PersistedUsage } from './usage-buckets.js';
 
 /**
  * Exact counters for one process (the embedded default). Every check-and-record runs without

@@ -1,7 +1,8 @@
 import type { Em, Orm } from '../db/orm.js';
 import type { QuotaCheck, QuotaOutcome } from './counters.js';
 import { evaluateKeyUsage, keyUsageFrom } from './quota-evaluation.js';
-import { bucketOf, mergeUsage, type UsageStore } from './usage-store.js';
+import { bucketOf, mergeUsage } from './usage-buckets.js';
+import type { UsageStore } from './usage-store.js';
 
 /**
  * Exact quotas in PostgreSQL alone, for when Redis is unreachable: one transaction per request

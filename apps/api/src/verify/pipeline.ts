@@ -17,8 +17,7 @@ import {
 } from '@keysmith/domain';
 import { sha256Bytes } from '../digest.js';
 import { blockSubject, type Counters, type QuotaOutcome, type Sync } from './counters.js';
-import type { KeyCache } from './key-cache.js';
-import type { UsageStore } from './usage-store.js';
+import type { AuthFailureReport, KeyLookup, UsageRecorder } from './ports.js';
 import type { VerifiableKey } from './verifiable-key.js';
 
 export interface VerifyRequest {
@@ -82,16 +81,7 @@ export interface VerifyOutcome {
  * reported it through `/v1/keys/verify` or whose real key id it named (null: nobody's), with
  * the key id it named, if any, and the block it started, if it did.
  */
-export interface AuthFailureReport {
-  ip: string;
-  code: 'MISSING' | 'INVALID';
-  organizationId: string | null;
-  keyId: string | null;
-  /** True when the block applies only within `organizationId` (attempts reported through verify). */
-  scoped: boolean;
-  blockedUntil: number | null;
-  now: number;
-}
+export type { AuthFailureReport };
 
 /**
  * What the pipeline reports to the security log (§6). Implementations only queue: they are
@@ -105,9 +95,9 @@ export interface VerifierEvents {
 }
 
 export interface VerifierDeps {
-  keys: KeyCache;
+  keys: KeyLookup;
   counters: Counters;
-  usage: UsageStore;
+  usage: UsageRecorder;
   events?: VerifierEvents;
 }
 

@@ -7,7 +7,7 @@ import {
   type QuotaWindowName,
 } from '@keysmith/domain';
 import type { QuotaCheck, QuotaOutcome } from './counters.js';
-import type { PersistedUsage } from './usage-store.js';
+import type { PersistedUsage } from './usage-buckets.js';
 
 /** A key's usage: one counter per persisted granularity, so each can be seeded from its own rows. */
 export interface KeyUsage {

@@ -31,7 +31,7 @@ import {
   REPLAY_SCRIPT,
   SYNC_SCRIPT,
 } from './redis-scripts.js';
-import type { PersistedUsage } from './usage-store.js';
+import type { PersistedUsage } from './usage-buckets.js';
 
 /** Rate-log entries are kept this long past the minute window (out-of-order tolerance). */
 const RATE_KEEP_MS = 60_000 + 10_000;

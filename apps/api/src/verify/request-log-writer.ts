@@ -4,21 +4,11 @@ import { type BatchSql, CopyTextBuilder, TimestampFormatter } from '../db/batch-
 import { writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Orm } from '../db/orm.js';
 import type { MetricCounter, Metrics } from '../metrics.js';
+import type { RequestLogEntry } from './ports.js';
 
 /** One authenticated request, as §1's RequestLog. */
-export interface RequestLogEntry {
-  organizationId: string;
-  spaceId: string | null;
-  keyId: string | null;
-  time: number;
-  method: string;
-  endpoint: string;
-  status: number;
-  durationMs: number;
-  ip: string | null;
-  credits: number;
-  code: string;
-}
+
+export type { RequestLogEntry };
 
 const COLUMNS = [
   'organization_id',

@@ -1,33 +1,9 @@
-import { type QuotaWindowName, VERIFY_ERRORS, type VerifyResultCode } from '@keysmith/domain';
+import { VERIFY_ERRORS, type VerifyResultCode } from '@keysmith/domain';
 import type { BatchSql } from '../db/batch-connection.js';
 import { writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Em, type Orm } from '../db/orm.js';
-
-export type Granularity = 'minute' | 'hour' | 'total';
-
-/** Persisted usage of one key: the buckets a counter needs to resume after a restart. */
-export interface PersistedUsage {
-  minute: { start: number; credits: number }[];
-  hour: { start: number; credits: number }[];
-  total: number;
-}
-
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-
-export function bucketOf(granularity: Granularity, t: number): number {
-  if (granularity === 'total') return 0;
-  const size = granularity === 'minute' ? MINUTE : HOUR;
-  return Math.floor(t / size) * size;
-}
-
-/** Which persisted granularity backs each quota window. */
-export const GRANULARITY_OF: Record<QuotaWindowName, Granularity> = {
-  total: 'total',
-  daily: 'minute',
-  weekly: 'hour',
-  monthly: 'hour',
-};
+import { ReadWriteGate } from './read-write-gate.js';
+import { type Granularity, HOUR, MINUTE, mergeUsage, type PersistedUsage, rollUp } from './usage-buckets.js';
 
 /**
  * A key's credits not yet written, by minute bucket start. Only minutes are kept on the hot
@@ -66,18 +42,6 @@ interface VerifyCallMinute {
   organizationId: string;
   minute: number;
   counts: Uint32Array;
-}
-
-/** Hour buckets and total derived from minute buckets. */
-function rollUp(minutes: Map<number, number>): { hours: Map<number, number>; total: number } {
-  const hours = new Map<number, number>();
-  let total = 0;
-  for (const [start, credits] of minutes) {
-    const hour = bucketOf('hour', start);
-    hours.set(hour, (hours.get(hour) ?? 0) + credits);
-    total += credits;
-  }
-  return { hours, total };
 }
 
 /**
@@ -298,64 +262,5 @@ export class UsageStore {
       else usage[row.granularity].push({ start, credits: value });
     }
     return usage;
-  }
-}
-
-/** The sum of two usages, bucket by bucket. */
-export function mergeUsage(a: PersistedUsage, b: PersistedUsage): PersistedUsage {
-  const add = (x: PersistedUsage['minute'], y: PersistedUsage['minute']) => {
-    const byStart = new Map<number, number>();
-    for (const bucket of [...x, ...y])
-      byStart.set(bucket.start, (byStart.get(bucket.start) ?? 0) + bucket.credits);
-    return [...byStart].map(([start, credits]) => ({ start, credits }));
-  };
-  return { minute: add(a.minute, b.minute), hour: add(a.hour, b.hour), total: a.total + b.total };
-}
-
-/**
- * A read-write gate for async sections: readers run together, a writer runs alone, and a
- * waiting writer goes before readers that arrive after it (flushes are not starved).
- */
-export class ReadWriteGate {
-  private readers = 0;
-  private writing = false;
-  private writersWaiting = 0;
-  private waiters: (() => void)[] = [];
-
-  private park(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private wakeAll(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  async read<T>(section: () => Promise<T>): Promise<T> {
-    while (this.writing || this.writersWaiting > 0) await this.park();
-    this.readers++;
-    try {
-      return await section();
-    } finally {
-      this.readers--;
-      this.wakeAll();
-    }
-  }
-
-  async write<T>(section: () => Promise<T>): Promise<T> {
-    this.writersWaiting++;
-    try {
-      while (this.writing || this.readers > 0) await this.park();
-    } finally {
-      this.writersWaiting--;
-    }
-    this.writing = true;
-    try {
-      return await section();
-    } finally {
-      this.writing = false;
-      this.wakeAll();
-    }
   }
 }

@@ -5,7 +5,6 @@ import { connectionConfigOf, type Orm } from '../db/orm.js';
 import type { TEnv } from '../env.js';
 import type { Metrics } from '../metrics.js';
 import { InProcessKeyChanges } from '../modules/api-key/key-changes.js';
-import { SecurityMonitor } from '../modules/security/security-monitor.js';
 import type { Counters, IpBlockPolicy } from './counters.js';
 import { FailoverCounters } from './failover-counters.js';
 import { KeyCache } from './key-cache.js';
@@ -13,6 +12,7 @@ import { KeyChangePoller } from './key-change-poller.js';
 import { MemoryCounters } from './memory-counters.js';
 import { PgQuotaCounter } from './pg-quota-counter.js';
 import { Verifier } from './pipeline.js';
+import type { SecurityObserver } from './ports.js';
 import { attachErrorLog, closeRedis, createRedisConnection, whenReady } from './redis-client.js';
 import { RedisCounters } from './redis-counters.js';
 import { RedisKeyChanges } from './redis-key-changes.js';
@@ -27,7 +27,7 @@ export interface Verification {
   usage: UsageStore;
   logs: RequestLogWriter;
   /** Security events from what the hot path saw (new IPs, quota exhaustion, IP blocks), written off it. */
-  security: SecurityMonitor;
+  security: SecurityObserver;
   /**
    * Key changes: delivered to this process's cache and, with REDIS_URL, to every API process.
    * Services publish here after their transaction commits.
@@ -43,13 +43,22 @@ export interface Verification {
   close(): Promise<void>;
 }
 
+/** What the hot path is given rather than building itself (the seams of `ports.ts`). */
+export interface VerificationSeams {
+  /** The security log's observer, made with the configured IP-block policy. */
+  security: (ipPolicy: IpBlockPolicy) => SecurityObserver;
+  /** Counters to use instead of the configured ones (tests). */
+  counters?: Counters;
+}
+
 export function createVerification(
   env: TEnv,
   orm: Orm,
   log: Logger,
   metrics: Metrics,
-  counters?: Counters,
+  seams: VerificationSeams,
 ): Verification {
+  const counters = seams.counters;
   // The hot path's batch writes, on a connection of their own (db/batch-connection.ts).
   const batch = new BatchConnection(connectionConfigOf(orm));
   const usage = new UsageStore(orm, batch);
@@ -123,7 +132,7 @@ export function createVerification(
     env.KEY_CHANGE_POLL_MS,
   );
 
-  const security = new SecurityMonitor(orm, log, ipPolicy, metrics);
+  const security = seams.security(ipPolicy);
   const logs = new RequestLogWriter(orm, log, {
     batch,
     flushAt: 5000,

@@ -1,13 +1,16 @@
-import type { QuotaWindowName } from '@keysmith/domain';
 import type { Logger } from 'pino';
 import { newId } from '../../db/ids.js';
 import { writeIsolating } from '../../db/isolating-write.js';
 import { databaseReachable, type Em, type Orm } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import type { MetricCounter, Metrics } from '../../metrics.js';
-import type { IpBlockPolicy } from '../../verify/counters.js';
-import type { AuthFailureReport } from '../../verify/pipeline.js';
-import type { RequestLogEntry } from '../../verify/request-log-writer.js';
+import type {
+  AuthFailureReport,
+  IpBlockPolicy,
+  QuotaHit,
+  RequestLogEntry,
+  SecurityObserver,
+} from '../../verify/ports.js';
 import { emitEvent } from '../event/event.service.js';
 import { type KeyEventSubject, keyEventPayload } from '../event/key-event-payload.js';
 import { SecurityEvent, type TAuthFailureSource } from './security-event.entity.js';
@@ -22,16 +25,7 @@ interface KeyIpSighting {
   at: number;
 }
 
-/** A request refused because a quota window was full. */
-export interface QuotaHit {
-  organizationId: string;
-  keyId: string;
-  keyName: string;
-  window: QuotaWindowName;
-  limit: number | null;
-  ip: string | null;
-  at: number;
-}
+export type { QuotaHit };
 
 /** A new failed-attempt block (§3). */
 export interface IpBlock {
@@ -89,7 +83,7 @@ const MINUTE_MS = 60_000;
  * - `ip_blocked`: one event per block (IP and end time), with `ip.blocked` when attributed to
  *   an organization.
  */
-export class SecurityMonitor {
+export class SecurityMonitor implements SecurityObserver {
   private sightings = new Map<string, KeyIpSighting>();
   private quotaHits = new Map<string, QuotaHit>();
   private blocks = new Map<string, IpBlock>();

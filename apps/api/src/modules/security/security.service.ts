@@ -2,7 +2,7 @@ import type { OrgScope } from '../../auth/org-scope.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
-import { blockSubject, type Counters } from '../../verify/counters.js';
+import { blockSubject, type Counters } from '../../verify/ports.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { cursorTimeSql, decodeTimeCursor, encodeTimeCursor } from '../event/time-cursor.js';
 import type {

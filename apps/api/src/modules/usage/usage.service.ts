@@ -9,7 +9,7 @@ import {
 import type { FilterQuery } from '@mikro-orm/core';
 import { readableSpaces } from '../../auth/principal.js';
 import { AppError } from '../../errors.js';
-import type { PersistedUsage } from '../../verify/usage-store.js';
+import type { PersistedUsage } from '../../verify/ports.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { keyStateFilter } from '../api-key/key-state.js';
 import { Organization } from '../organization/organization.entity.js';
