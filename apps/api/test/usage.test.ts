@@ -11,7 +11,8 @@ let verifierKey: string;
 let ipCounter = 0;
 
 beforeAll(async () => {
-  app = await createTestApp({ TRUST_PROXY_HOPS: '1' });
+  // A flush period longer than any test here: every read must write what it needs itself.
+  app = await createTestApp({ TRUST_PROXY_HOPS: '1', FLUSH_PERIOD_MS: '10000' });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
   fx = await createOrgFixture(app);
@@ -100,6 +101,35 @@ describe('usage.key', () => {
     const after = await c.usage.key({ orgId: fx.orgId, keyId: record.id });
     expect(after.windows.find((w) => w.window === 'daily')).toMatchObject({ used: 10, remaining: 0 });
     expect(after.windows.find((w) => w.window === 'daily')?.nextFreeAt).toBe(full.quotas.daily?.reset_at);
+  });
+
+  it('agrees with GET /v1/api-keys/{id} right after traffic, with nothing flushed by hand', async () => {
+    const { key, record } = await makeKey({ quotas: { daily: 50, weekly: 80, monthly: 200 } });
+    const reader = (await makeKey({ name: 'reader', scopes: ['keys:read'] })).key;
+    for (let i = 0; i < 4; i++) expect((await call(key)).status).toBe(200);
+    expect((await verify({ key, cost: 5 })).code).toBe('VALID');
+
+    // One reader: both answers come from the same place at the same moment.
+    const rest = await fetch(`${base}/v1/api-keys/${record.id}`, {
+      headers: { authorization: `Bearer ${reader}`, 'x-forwarded-for': freshIp() },
+    });
+    expect(rest.status).toBe(200);
+    const { usage } = (await rest.json()) as {
+      usage: { requests_today: number; requests_this_month: number; quotas: Record<string, WireQuota> };
+    };
+    const c = await app.caller(fx.owner.cookie);
+    const admin = await c.usage.key({ orgId: fx.orgId, keyId: record.id });
+    const adminWire = Object.fromEntries(
+      admin.windows.map((w) => [
+        w.window,
+        { limit: w.limit, used: w.used, remaining: w.remaining, reset_at: w.nextFreeAt },
+      ]),
+    );
+    expect(usage.quotas).toEqual(adminWire);
+    expect(usage.quotas.daily).toMatchObject({ limit: 50, used: 9, remaining: 41 });
+    // The request counts include this process's rows not yet written when the request came.
+    expect(usage.requests_today).toBe(5);
+    expect(usage.requests_this_month).toBe(5);
   });
 
   it('lists no windows for a key without quotas, and hides keys the caller may not see', async () => {

@@ -314,24 +314,6 @@ export class Verifier {
     );
   }
 
-  /** Current quota windows of a key without consuming (`GET /v1/api-keys/{id}`). */
-  async quotaStatus(key: VerifiableKey, now: number): Promise<QuotaOutcome | null> {
-    if (!key.hasQuotas) return null;
-    const caps = capsOf(key);
-    const result = await this.deps.counters.admit({
-      organizationId: key.organizationId,
-      keyId: key.id,
-      planCaps: caps.plan,
-      keyCaps: caps.key,
-      scopedIp: null,
-      mode: 'peek',
-      quotas: key.quotas,
-      cost: 0,
-      now,
-    });
-    return result.quota;
-  }
-
   /**
    * The organization's plan limiter, peeked: the headers of a `keys:verify` caller whose
    * verified key was not identified (otherwise its admission step already reports it).

@@ -1,13 +1,14 @@
 import { getKey } from '../../../modules/api-key/list-keys.js';
+import { keyUsage } from '../../../modules/usage/usage.service.js';
 import { toApiKeyRecord, ZApiKeyDetailSchema, ZKeyIdParamsSchema } from '../../api-key-wire.js';
 import { keyRequestCounts } from '../../key-request-logs.js';
 import { EXAMPLE_RECORD } from '../../openapi-examples.js';
 import { defineKeyRoute } from '../../rest-route.js';
-import { quotasBody } from '../verify.js';
 
 /**
  * `GET /v1/api-keys/{id}`: the record plus usage: admitted requests in the last 24 h and
- * 30 days (from the request logs), and each quota window exactly as the verifier counts it.
+ * 30 days (from the request logs), and each quota window as the admin's key page shows it
+ * (one reader, `keyUsage`: the verifier's arithmetic over the persisted buckets).
  */
 export const getApiKeyRoute = defineKeyRoute({
   method: 'GET',
@@ -38,18 +39,23 @@ export const getApiKeyRoute = defineKeyRoute({
   },
   handle: async ({ app, keys, params }) => {
     const record = await getKey(keys, params.id);
-    const now = Date.now();
-    const verifiable = await app.verification.keys.get(record.id, now);
-    const [quota, counts] = await Promise.all([
-      verifiable ? app.verification.verifier.quotaStatus(verifiable, now) : null,
-      keyRequestCounts(keys.em, keys.organizationId, record.id, now),
-    ]);
+    // The admin's reader (`usage.key`), so both show the same numbers at the same moment: this
+    // process's buffered request logs and credits are written first, then the quota windows
+    // are computed from the usage buckets with the domain's rolling-window rule.
+    await app.verification.flush();
+    const usage = await keyUsage(keys, app.verification.usage, record.id);
+    const counts = await keyRequestCounts(keys.em, keys.organizationId, record.id, Date.parse(usage.asOf));
     return {
       ...toApiKeyRecord(record),
       usage: {
         requests_today: counts.today,
         requests_this_month: counts.thisMonth,
-        quotas: quotasBody(quota?.windows),
+        quotas: Object.fromEntries(
+          usage.windows.map((w) => [
+            w.window,
+            { limit: w.limit, used: w.used, remaining: w.remaining, reset_at: w.nextFreeAt },
+          ]),
+        ),
       },
     };
   },
