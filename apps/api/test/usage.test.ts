@@ -61,6 +61,18 @@ async function verify(body: Record<string, unknown>) {
   return (await res.json()) as { code: string; quotas: Record<string, WireQuota> };
 }
 
+/** `usage.key`'s windows in the wire shape of `/v1` (`quotas` of verify and of a key's usage). */
+function asWire(
+  windows: { window: string; limit: number; used: number; remaining: number; nextFreeAt: string | null }[],
+): Record<string, WireQuota> {
+  return Object.fromEntries(
+    windows.map((w) => [
+      w.window,
+      { limit: w.limit, used: w.used, remaining: w.remaining, reset_at: w.nextFreeAt },
+    ]),
+  );
+}
+
 async function insertLog(keyId: string, spaceId: string, time: Date, code: string, orgId = fx.orgId) {
   await app.db.orm.em
     .fork()
@@ -85,13 +97,7 @@ describe('usage.key', () => {
     // No flush here: the procedure includes this process's unflushed credits itself.
     const c = await app.caller(fx.owner.cookie);
     const usage = await c.usage.key({ orgId: fx.orgId, keyId: record.id });
-    const wire = Object.fromEntries(
-      usage.windows.map((w) => [
-        w.window,
-        { limit: w.limit, used: w.used, remaining: w.remaining, reset_at: w.nextFreeAt },
-      ]),
-    );
-    expect(wire).toEqual(reported.quotas);
+    expect(asWire(usage.windows)).toEqual(reported.quotas);
     expect(usage.windows.map((w) => w.window)).toEqual(['total', 'daily', 'weekly', 'monthly']);
     expect(usage.windows[0]?.nextFreeAt).toBeNull();
 
@@ -119,13 +125,7 @@ describe('usage.key', () => {
     };
     const c = await app.caller(fx.owner.cookie);
     const admin = await c.usage.key({ orgId: fx.orgId, keyId: record.id });
-    const adminWire = Object.fromEntries(
-      admin.windows.map((w) => [
-        w.window,
-        { limit: w.limit, used: w.used, remaining: w.remaining, reset_at: w.nextFreeAt },
-      ]),
-    );
-    expect(usage.quotas).toEqual(adminWire);
+    expect(usage.quotas).toEqual(asWire(admin.windows));
     expect(usage.quotas.daily).toMatchObject({ limit: 50, used: 9, remaining: 41 });
     // The request counts include this process's rows not yet written when the request came.
     expect(usage.requests_today).toBe(5);
