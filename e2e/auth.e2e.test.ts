@@ -186,6 +186,17 @@ describe('sign-up to shell', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // The server renders the session into the page (decision 0026), so the SPA asks for it only
+    // when the page comes without it (the dev server, or a server that could not read it):
+    // take it out here to see the SPA's own loading and error states.
+    await page.route('**/o/acme-robotics/spaces', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(
+        /<script type="application\/json" id="ks-session">[^<]*<\/script>/,
+        '',
+      );
+      await route.fulfill({ response, body });
+    });
     await page.route('**/trpc/auth.me**', async (route) => {
       await held;
       await route.continue();
@@ -204,6 +215,18 @@ describe('sign-up to shell', () => {
     await page.unroute('**/trpc/**');
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('heading', { level: 1, name: 'Spaces' }).waitFor();
+    await page.unroute('**/o/acme-robotics/spaces');
+
+    // With the session in the page, the screen renders without asking for it.
+    const asked: string[] = [];
+    const onRequest = (request: { url: () => string }) => {
+      if (request.url().includes('auth.me')) asked.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.goto('/o/acme-robotics/spaces');
+    await page.getByRole('heading', { level: 1, name: 'Spaces' }).waitFor();
+    page.off('request', onRequest);
+    expect(asked).toEqual([]);
   });
 
   it('adapts the shell to a phone screen', async () => {
