@@ -80,6 +80,11 @@ describe('static assets of the built SPA', () => {
       expect(String(res.headers.vary).toLowerCase(), path).toContain('cookie');
       expect(res.headers['content-type'], path).toMatch(/^text\/html/);
     }
+    // A HEAD (load balancers, uptime checks) answers like the GET, without the body.
+    const head = await fetch(`${server.url}/`, { method: 'HEAD', headers: { accept: 'text/html' } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await head.text()).toBe('');
   });
 
   it('renders the session into the page: the signed-in user for their cookie, null without one', async () => {

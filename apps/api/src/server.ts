@@ -211,7 +211,8 @@ export async function buildServer(app: AppServices): Promise<FastifyInstance> {
       setHeaders: (reply, filePath) => reply.header('cache-control', spaCacheControl(webDist, filePath)),
     });
     server.setNotFoundHandler((request, reply) => {
-      const isPage = request.method === 'GET' && !/^\/(trpc|v1)(\/|$)/.test(request.url);
+      const isPage =
+        (request.method === 'GET' || request.method === 'HEAD') && !/^\/(trpc|v1)(\/|$)/.test(request.url);
       if (!isPage || !request.headers.accept?.includes('text/html')) {
         return sendError(request, reply, 404, 'NOT_FOUND', 'Not found');
       }
