@@ -274,30 +274,32 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-// The CLI's exit codes are its contract with scripts (0 done, 1 failed, 2 usage error): this
-// entry point is the one place that ends the process, and cli.test.ts runs the CLI and
-// asserts the codes.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof EnvError || error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    if (error instanceof AppError) {
-      const fields = error.fields
-        ? ` (${Object.entries(error.fields)
-            .map(([f, m]) => `${FLAG_OF_FIELD[f] ?? f}: ${m}`)
-            .join('; ')})`
-        : '';
-      process.stderr.write(`Error: ${error.message}${fields}\n`);
-      process.exit(1);
-    }
-    if (error instanceof TypeError && /parseArgs|Unknown option|argument/i.test(error.message)) {
-      process.stderr.write(`${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+/** Reports a failure on stderr and gives its exit code (2: usage, 1: anything else). */
+function failure(error: unknown): number {
+  if (error instanceof EnvError || error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof AppError) {
+    const fields = error.fields
+      ? ` (${Object.entries(error.fields)
+          .map(([f, m]) => `${FLAG_OF_FIELD[f] ?? f}: ${m}`)
+          .join('; ')})`
+      : '';
+    process.stderr.write(`Error: ${error.message}${fields}\n`);
+    return 1;
+  }
+  if (error instanceof TypeError && /parseArgs|Unknown option|argument/i.test(error.message)) {
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+// The CLI's exit codes are its contract with scripts (0 done, 1 failed, 2 usage error): this is
+// the one place that ends the process (a pool or timer left open must not keep it running), and
+// cli.test.ts runs the CLI and asserts the codes.
+main(process.argv.slice(2))
+  .catch(failure)
+  .then((code) => process.exit(code));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Orm } from '../src/db/orm.js';
 import { createLogger } from '../src/logger.js';
 import { Metrics } from '../src/metrics.js';
-import { type RequestLogEntry, RequestLogWriter } from '../src/verify/request-log-writer.js';
+import type { RequestLogEntry } from '../src/verify/ports.js';
+import { RequestLogWriter } from '../src/verify/request-log-writer.js';
 import { LogCapture } from './harness.js';
 
 /**

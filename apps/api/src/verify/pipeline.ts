@@ -77,13 +77,6 @@ export interface VerifyOutcome {
 }
 
 /**
- * A failed attempt (`MISSING`/`INVALID`) from `ip`, attributed to the organization that
- * reported it through `/v1/keys/verify` or whose real key id it named (null: nobody's), with
- * the key id it named, if any, and the block it started, if it did.
- */
-export type { AuthFailureReport };
-
-/**
  * What the pipeline reports to the security log (§6). Implementations only queue: they are
  * called on the request path and must not do I/O there.
  */

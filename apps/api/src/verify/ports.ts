@@ -14,7 +14,7 @@ export type { Counters, IpBlockPolicy } from './counters.js';
 export { blockSubject } from './counters.js';
 export type { Granularity, PersistedUsage } from './usage-buckets.js';
 
-/** One row of the request log, as the hot path buffers it and the writer stores it. */
+/** One authenticated request, as §1's RequestLog: buffered by the hot path, stored by the writer. */
 export interface RequestLogEntry {
   organizationId: string;
   spaceId: string | null;
@@ -29,7 +29,11 @@ export interface RequestLogEntry {
   code: string;
 }
 
-/** A failed authentication (`MISSING`/`INVALID`) the pipeline saw, with the block it caused if any. */
+/**
+ * A failed attempt (`MISSING`/`INVALID`) from `ip`, attributed to the organization that
+ * reported it through `/v1/keys/verify` or whose real key id it named (null: nobody's), with
+ * the key id it named, if any, and the block it started, if it did.
+ */
 export interface AuthFailureReport {
   ip: string;
   code: 'MISSING' | 'INVALID';

@@ -6,10 +6,6 @@ import { databaseReachable, type Orm } from '../db/orm.js';
 import type { MetricCounter, Metrics } from '../metrics.js';
 import type { RequestLogEntry } from './ports.js';
 
-/** One authenticated request, as §1's RequestLog. */
-
-export type { RequestLogEntry };
-
 const COLUMNS = [
   'organization_id',
   'space_id',

@@ -12,14 +12,19 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { WireBridge } from './wire-bridge.js';
 
-// The embedded database's own process (decision 0017), not a test: it ends itself with a code
-// that says why (0 closed on request, 2 bad arguments, 3 data directory held by another
-// process), with the reason on stderr for the parent that started it.
-const [dir = 'memory://', socketPath, template] = process.argv.slice(2);
-if (!socketPath) {
-  process.stderr.write('usage: pglite-process <data dir | memory://> <socket file> [template tarball]\n');
-  process.exit(2);
+/**
+ * The one place this process ends itself (it is the embedded database's own process, decision
+ * 0017, not a test), with a code that says why: 0 closed on request, 2 bad arguments, 3 data
+ * directory held by another process; the reason goes to stderr for the parent that started it.
+ */
+function end(code: 0 | 2 | 3, reason?: string): never {
+  if (reason) process.stderr.write(`${reason}\n`);
+  process.exit(code);
 }
+
+const [dir = 'memory://', socketArg, template] = process.argv.slice(2);
+const socketPath =
+  socketArg || end(2, 'usage: pglite-process <data dir | memory://> <socket file> [template tarball]');
 
 // One process per data directory: two PGlite instances on the same files would corrupt them.
 if (!dir.startsWith('memory:')) takeLock(`${dir}.lock`);
@@ -42,8 +47,7 @@ function takeLock(file: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(file, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-        process.stderr.write(`the embedded database ${dir} is in use by process ${holder}\n`);
-        process.exit(3);
+        end(3, `the embedded database ${dir} is in use by process ${holder}`);
       }
       rmSync(file, { force: true });
     }
@@ -64,8 +68,8 @@ function stop(): Promise<void> {
   stopping ??= (async () => {
     await bridge.close();
     await db.close();
-    rmSync(socketPath as string, { force: true });
-    process.exit(0);
+    rmSync(socketPath, { force: true });
+    end(0);
   })();
   return stopping;
 }

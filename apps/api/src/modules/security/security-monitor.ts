@@ -25,8 +25,6 @@ interface KeyIpSighting {
   at: number;
 }
 
-export type { QuotaHit };
-
 /** A new failed-attempt block (§3). */
 export interface IpBlock {
   ip: string;

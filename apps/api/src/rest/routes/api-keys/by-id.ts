@@ -39,11 +39,13 @@ export const getApiKeyRoute = defineKeyRoute({
   },
   handle: async ({ app, keys, params }) => {
     const record = await getKey(keys, params.id);
-    // The admin's reader (`usage.key`), so both show the same numbers at the same moment: this
-    // process's buffered request logs and credits are written first, then the quota windows
-    // are computed from the usage buckets with the domain's rolling-window rule.
-    await app.verification.flush();
-    const usage = await keyUsage(keys, app.verification.usage, record.id);
+    // The admin's reader (`usage.key`), so both show the same numbers at the same moment. Its
+    // flush here is the hot path's whole flush: the request counts below read the logs too.
+    const usage = await keyUsage(
+      keys,
+      { flush: app.verification.flush, load: (keyId, now) => app.verification.usage.load(keyId, now) },
+      record.id,
+    );
     const counts = await keyRequestCounts(keys.em, keys.organizationId, record.id, Date.parse(usage.asOf));
     return {
       ...toApiKeyRecord(record),
