@@ -2,14 +2,13 @@ import { parseArgs } from 'node:util';
 import { ADMIN_SCOPE, avatarColorFor, normalizeScopeCatalog, parseApiKey } from '@keysmith/domain';
 import { openOrmFromEnv } from './app.js';
 import type { Principal } from './auth/principal.js';
+import type { ServiceContext } from './auth/service-context.js';
 import { newId } from './db/ids.js';
 import { migrate, type Orm } from './db/orm.js';
 import { EnvError, loadEnv } from './env.js';
 import { AppError } from './errors.js';
 import { ZCreateKeySchema } from './modules/api-key/api-key.schemas.js';
 import { createKey } from './modules/api-key/create-key.js';
-import type { KeyServiceContext } from './modules/api-key/key-access.js';
-import { InProcessKeyChanges } from './modules/api-key/key-changes.js';
 import { revokeKey } from './modules/api-key/revoke-key.js';
 import { Organization } from './modules/organization/organization.entity.js';
 import { createOrganization } from './modules/organization/organization.service.js';
@@ -72,8 +71,8 @@ async function findOrg(orm: Orm, slug: string): Promise<Organization> {
   return org;
 }
 
-function keyContext(orm: Orm, organizationId: string): KeyServiceContext {
-  return { em: orm.em.fork(), organizationId, principal: CLI_PRINCIPAL, changes: new InProcessKeyChanges() };
+function serviceContext(orm: Orm, organizationId: string): ServiceContext {
+  return { em: orm.em.fork(), organizationId, principal: CLI_PRINCIPAL, now: new Date() };
 }
 
 async function bootstrap(args: string[]): Promise<number> {
@@ -122,7 +121,7 @@ async function bootstrap(args: string[]): Promise<number> {
     await em.flush();
     const created = await createKey(
       {
-        ...keyContext(orm, org.id),
+        ...serviceContext(orm, org.id),
         principal: {
           kind: 'user',
           userId: user.id,
@@ -187,7 +186,7 @@ async function createKeyCommand(args: string[]): Promise<number> {
     if (!input.success) {
       throw new UsageError(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
     }
-    const created = await createKey(keyContext(orm, org.id), input.data);
+    const created = await createKey(serviceContext(orm, org.id), input.data);
     process.stdout.write(values.json ? `${JSON.stringify(created, null, 2)}\n` : `${created.key}\n`);
     return 0;
   });
@@ -213,7 +212,7 @@ async function revokeKeyCommand(args: string[]): Promise<number> {
     // With REDIS_URL, running API processes drop their cached copy at once.
     const broadcast = openKeyChangeBroadcaster(loadEnv());
     try {
-      const revoked = await revokeKey({ ...keyContext(orm, org.id), changes: broadcast.changes }, id);
+      const revoked = await revokeKey(serviceContext(orm, org.id), broadcast.changes, id);
       process.stdout.write(`Revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`);
     } finally {
       const { failed } = await broadcast.close();

@@ -55,3 +55,31 @@ describe('module boundaries', () => {
     expect(importsOf('services.ts')).toContain(path.join('modules', 'security', 'security-monitor.js'));
   });
 });
+
+/**
+ * One service context (issue 14.4): procedures are adapters; permissions are checked inside
+ * the services, which tRPC, REST and the CLI all call, so no entry point can skip a check.
+ */
+describe('permissions live in the services', () => {
+  const procedures = sources('trpc/routers');
+
+  it('no procedure checks permissions or builds its own context', () => {
+    const offenders = procedures.filter((file) =>
+      /\b(requireOrg|requireSpace|can|principalCan)\(|ctx\.(scope|actor)\b/.test(
+        readFileSync(path.join(SRC, file), 'utf8'),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('every procedure inside an organization hands its service the ServiceContext', () => {
+    const orgProcedures = procedures.filter((file) =>
+      /\borgProcedure\b/.test(readFileSync(path.join(SRC, file), 'utf8')),
+    );
+    expect(orgProcedures.length).toBeGreaterThan(40);
+    const without = orgProcedures.filter(
+      (file) => !readFileSync(path.join(SRC, file), 'utf8').includes('ctx.service'),
+    );
+    expect(without).toEqual([]);
+  });
+});

@@ -374,7 +374,7 @@ async function buildWorld(actor: TActor): Promise<World> {
       em: app.db.orm.em.fork(),
       organizationId: orgA.id,
       principal: ownerPrincipal,
-      changes: app.services.keyChanges,
+      now: new Date(),
     },
     ZCreateKeySchema.parse({ spaceId, name: 'Key K' }),
   );
@@ -426,11 +426,17 @@ async function createWebhookFixture(
 ): Promise<{ endpointId: string; deliveryId: string; eventId: string }> {
   const em = app.db.orm.em.fork();
   const { endpoint } = await createEndpoint(
-    em,
     {
-      orgId,
-      actor: { userId: owner.id, orgRole: 'owner', spaceRoles: new Map() },
-      audit: { type: 'user', id: owner.id, label: owner.email, ip: null },
+      em,
+      organizationId: orgId,
+      principal: {
+        kind: 'user',
+        userId: owner.id,
+        label: owner.email,
+        ip: null,
+        actor: { userId: owner.id, orgRole: 'owner', spaceRoles: new Map() },
+      },
+      now: new Date(),
     },
     { url: 'https://hooks.example.invalid/keysmith', events: ['key.expiring'] },
     { secrets: app.services.secretBox, policy: { allowHttp: false, allowPrivate: false } },

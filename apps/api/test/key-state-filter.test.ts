@@ -2,7 +2,6 @@ import { KEY_STATES, keyState } from '@keysmith/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/db/ids.js';
-import { InProcessKeyChanges } from '../src/modules/api-key/key-changes.js';
 import { listKeys } from '../src/modules/api-key/list-keys.js';
 import { Organization } from '../src/modules/organization/organization.entity.js';
 import { Space } from '../src/modules/space/space.entity.js';
@@ -100,7 +99,6 @@ describe('listKeys status filter', () => {
             em: db.orm.em.fork(),
             organizationId: orgId,
             principal: { kind: 'system' as const, label: 'test', ip: null },
-            changes: new InProcessKeyChanges(),
             now: new Date(now),
           };
           for (const status of KEY_STATES) {

@@ -292,6 +292,7 @@ describe('log.exportCsv', () => {
       em: app.db.orm.em.fork(),
       organizationId: other.orgId,
       principal: { kind: 'system', label: 'test', ip: null },
+      now: new Date(),
     } as const;
     const range = { from: new Date(t).toISOString(), to: new Date(t + 60_000).toISOString() };
     const cut = await exportRequestLogsCsv(ctx, { keyId: record.id, ...range }, 10);

@@ -57,3 +57,8 @@ export function principalCan(principal: Principal, action: TSpaceAction, spaceId
 export function principalUserId(principal: Principal): string | null {
   return principal.kind === 'user' ? principal.userId : null;
 }
+
+/** The audit identity of a signed-in admin outside any organization (creating one): their id, labelled with their email. */
+export function userAuditActor(user: { id: string; email: string }, ip: string | null): AuditActor {
+  return { type: 'user', id: user.id, label: user.email, ip };
+}

@@ -1,7 +1,7 @@
 import { findUnsafeText, unsafeTextMessage } from '@keysmith/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { KeyServiceContext } from '../modules/api-key/key-access.js';
+import type { ServiceContext } from '../auth/service-context.js';
 import type { AppServices } from '../services.js';
 import { authenticate, type KeyAuth } from './rest-auth.js';
 import { sendError } from './rest-errors.js';
@@ -49,8 +49,8 @@ export interface KeyRouteInput<P, Q, B> {
   app: AppServices;
   request: FastifyRequest;
   auth: KeyAuth;
-  /** The key service's context for this request: its own EntityManager fork, tenant and principal. */
-  keys: KeyServiceContext;
+  /** The services' context for this request: its own EntityManager fork, the key's tenant, the key as principal. */
+  service: ServiceContext;
   params: P;
   query: Q;
   body: B;
@@ -145,11 +145,11 @@ export function registerKeyRoute<
         app,
         request,
         auth,
-        keys: {
+        service: {
           em: app.orm.em.fork(),
           organizationId: auth.key.organizationId,
           principal: auth.principal,
-          changes: app.keyChanges,
+          now: new Date(),
         },
         params: params.data as Parsed<P>,
         query: query.data as Parsed<Q>,

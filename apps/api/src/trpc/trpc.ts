@@ -1,8 +1,8 @@
 import { findUnsafeText, unsafeTextMessage } from '@keysmith/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { type OrgScope, userAuditActor } from '../auth/org-scope.js';
-import { type Actor, can, type TOrgAction, type TSpaceAction } from '../auth/policy.js';
+import type { Actor } from '../auth/policy.js';
+import type { ServiceContext } from '../auth/service-context.js';
 import { AppError, type TAppErrorCode } from '../errors.js';
 import { Membership } from '../modules/membership/membership.entity.js';
 import { SpaceMembership } from '../modules/space/space.entity.js';
@@ -94,7 +94,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * A procedure inside one organization: input carries `orgId`; the caller must be a member,
  * otherwise the organization does not exist for them (NOT_FOUND, never FORBIDDEN). The
  * membership is read on every request, so removing a member ends their access at once.
- * `ctx.scope` bundles the organization, the policy actor and the audit actor for services.
+ * `ctx.service` is the {@link ServiceContext} the services take; they check permissions with it.
  */
 export const orgProcedure = authedProcedure
   .input(z.object({ orgId: z.string().min(1).max(64) }))
@@ -114,21 +114,11 @@ export const orgProcedure = authedProcedure
       orgRole: membership.role,
       spaceRoles: new Map(spaceMemberships.map((m) => [m.space.id, m.role])),
     };
-    const scope: OrgScope = { orgId: input.orgId, actor, audit: userAuditActor(ctx.user, ctx.ip) };
-    return next({ ctx: { ...ctx, org: membership.organization, actor, scope } });
+    const service: ServiceContext = {
+      em: ctx.em,
+      organizationId: input.orgId,
+      principal: { kind: 'user', userId: ctx.user.id, label: ctx.user.email, ip: ctx.ip, actor },
+      now: new Date(),
+    };
+    return next({ ctx: { ...ctx, org: membership.organization, service } });
   });
-
-/** Refuses with FORBIDDEN unless the policy allows the organization-wide action. */
-export function requireOrg(actor: Actor, action: TOrgAction): void {
-  if (!can(actor, action)) throw new AppError('FORBIDDEN', 'You do not have permission to do this');
-}
-
-/**
- * Refuses a space action. A member who cannot even read the space gets NOT_FOUND, so
- * spaces they do not belong to stay invisible; one who can read but not act gets FORBIDDEN.
- */
-export function requireSpace(actor: Actor, action: TSpaceAction, spaceId: string): void {
-  if (can(actor, action, { spaceId })) return;
-  if (!can(actor, 'space.read', { spaceId })) throw AppError.notFound('Space');
-  throw new AppError('FORBIDDEN', 'You do not have permission to do this');
-}

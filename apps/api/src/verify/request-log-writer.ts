@@ -1,7 +1,7 @@
 import { sanitizeText } from '@keysmith/domain';
 import type { Logger } from 'pino';
 import { type BatchSql, CopyTextBuilder, TimestampFormatter } from '../db/batch-connection.js';
-import { writeIsolating } from '../db/isolating-write.js';
+import { type IsolatedWriteResult, writeIsolating } from '../db/isolating-write.js';
 import { databaseReachable, type Orm } from '../db/orm.js';
 import type { MetricCounter, Metrics } from '../metrics.js';
 import type { RequestLogEntry } from './ports.js';
@@ -144,11 +144,7 @@ export class RequestLogWriter {
   }
 
   private async write(rows: RequestLogEntry[], lastUse: Map<string, { at: number; ip: string | null }>) {
-    const result = await writeIsolating(
-      rows,
-      (part) => this.insert(part),
-      () => databaseReachable(this.orm),
-    );
+    const result = await this.writeChunks(rows);
     this.written.inc(result.written.length);
     if (result.rejected.length > 0) {
       this.setAside.inc(result.rejected.length);
@@ -203,33 +199,63 @@ export class RequestLogWriter {
     }
   }
 
-  private async insert(rows: readonly RequestLogEntry[]): Promise<void> {
+  /**
+   * Each chunk is its own isolated write: one COPY is atomic, so a chunk is written or not, and a
+   * failure in a later chunk never sends rows of an earlier, committed one round again (retrying
+   * a multi-chunk part whole would write those twice). Once the database stops answering, the
+   * chunks not yet tried are kept as they are.
+   */
+  private async writeChunks(rows: RequestLogEntry[]): Promise<IsolatedWriteResult<RequestLogEntry>> {
+    const result: IsolatedWriteResult<RequestLogEntry> & { written: RequestLogEntry[] } = {
+      written: [],
+      rejected: [],
+      unwritten: [],
+      firstError: null,
+    };
     for (let i = 0; i < rows.length; i += CHUNK) {
-      // COPY text written straight into bytes: no string per row, no Date per row (this runs
-      // on the request thread, between requests; garbage here becomes GC pauses there). A
-      // fresh builder per chunk: the previous chunk's bytes may still sit in the socket's queue.
-      const copy = new CopyTextBuilder(CHUNK_BYTES);
-      const end = Math.min(rows.length, i + CHUNK);
-      for (let k = i; k < end; k++) {
-        const r = rows[k] as RequestLogEntry;
-        copy
-          .plain(r.organizationId)
-          .plain(r.spaceId)
-          .plain(r.keyId)
-          .plain(this.time.format(r.time))
-          .text(r.method)
-          .text(r.endpoint)
-          .number(r.status)
-          .number(r.durationMs)
-          .plain(r.ip)
-          .number(r.credits)
-          .plain(r.code)
-          .row();
+      const chunk = rows.length <= CHUNK ? rows : rows.slice(i, i + CHUNK);
+      if (result.unwritten.length > 0) {
+        result.unwritten.push(...chunk);
+        continue;
       }
-      await this.options.batch.copyText('request_logs', COLUMNS, copy.bytes());
+      const part = await writeIsolating(
+        chunk,
+        (piece) => this.insert(piece),
+        () => databaseReachable(this.orm),
+      );
+      if (rows.length <= CHUNK) return part;
+      result.written.push(...part.written);
+      result.rejected.push(...part.rejected);
+      result.unwritten.push(...part.unwritten);
+      result.firstError ??= part.firstError;
       // Let requests waiting behind this chunk run before the next one is built.
-      if (end < rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i + CHUNK < rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    return result;
+  }
+
+  /** One COPY of at most {@link CHUNK} rows. */
+  private async insert(rows: readonly RequestLogEntry[]): Promise<void> {
+    // COPY text written straight into bytes: no string per row, no Date per row (this runs
+    // on the request thread, between requests; garbage here becomes GC pauses there). A
+    // fresh builder per chunk: the previous chunk's bytes may still sit in the socket's queue.
+    const copy = new CopyTextBuilder(CHUNK_BYTES);
+    for (const r of rows) {
+      copy
+        .plain(r.organizationId)
+        .plain(r.spaceId)
+        .plain(r.keyId)
+        .plain(this.time.format(r.time))
+        .text(r.method)
+        .text(r.endpoint)
+        .number(r.status)
+        .number(r.durationMs)
+        .plain(r.ip)
+        .number(r.credits)
+        .plain(r.code)
+        .row();
+    }
+    await this.options.batch.copyText('request_logs', COLUMNS, copy.bytes());
   }
 
   private async updateLastUse(lastUse: Map<string, { at: number; ip: string | null }>): Promise<void> {

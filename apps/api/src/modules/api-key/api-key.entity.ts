@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Space } from '../space/space.entity.js';
 import { User } from '../user/user.entity.js';
@@ -118,11 +119,7 @@ export const ApiKeySchema = defineEntity({
     graceEndsAt: p.datetime().nullable(),
     rolledToId: p.string().length(20).nullable(),
     rolledFromId: p.string().length(20).nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
     lastUsedAt: p.datetime().nullable(),
     lastUsedIp: p.string().length(45).nullable(),
     /** When the 30-days-before-expiry notice went out for the current `expiresAt` (reset when it changes). */

@@ -1,5 +1,6 @@
 import { type ApiKeyEnvironment, generateApiKey, keyPolicyViolations } from '@keysmith/domain';
 import { auditActorOf, principalUserId } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { assertKeyPolicy, effectivePolicyFor } from '../key-policy/key-policy.service.js';
@@ -9,7 +10,6 @@ import {
   assertNoScopeEscalation,
   assertPlanIncludesKeys,
   assertSpaceAction,
-  type KeyServiceContext,
   loadOrganization,
   validateAgainstPlanAndSpace,
 } from './key-access.js';
@@ -40,8 +40,8 @@ function issuedFieldsFrom(input: TCreateKey, expiresAt: Date | null, now: Date):
 }
 
 /** Issues a new key. The full key is in the result and nowhere else: not stored, not logged. */
-export async function createKey(ctx: KeyServiceContext, input: TCreateKey): Promise<TCreatedKey> {
-  const now = ctx.now ?? new Date();
+export async function createKey(ctx: ServiceContext, input: TCreateKey): Promise<TCreatedKey> {
+  const now = ctx.now;
   const org = await loadOrganization(ctx.em, ctx.organizationId);
   assertPlanIncludesKeys(org);
   const space = await ctx.em.findOne(Space, { id: input.spaceId, organization: ctx.organizationId });

@@ -1,12 +1,18 @@
 import { auditActorOf } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { type KeyServiceContext, loadManagedKey } from './key-access.js';
+import { loadManagedKey } from './key-access.js';
+import type { KeyChangePublisher } from './key-changes.js';
 import { usedKeyIds } from './key-dto.js';
 import { auditView } from './key-fields.js';
 
 /** Deletes a key that was never used; a used key must be deactivated or revoked instead (history is kept). */
-export async function deleteKey(ctx: KeyServiceContext, keyId: string): Promise<{ id: string }> {
+export async function deleteKey(
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
+  keyId: string,
+): Promise<{ id: string }> {
   const key = await loadManagedKey(ctx, keyId);
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
   if (used) {
@@ -23,6 +29,6 @@ export async function deleteKey(ctx: KeyServiceContext, keyId: string): Promise<
   });
   ctx.em.remove(key);
   await ctx.em.flush();
-  ctx.changes.publish(ctx.organizationId, key.id);
+  changes.publish(ctx.organizationId, key.id);
   return { id: keyId };
 }

@@ -6,24 +6,15 @@ import {
   scopesOutsideCatalog,
 } from '@keysmith/domain';
 import type { TSpaceAction } from '../../auth/policy.js';
-import { type Principal, principalCan, principalUserId } from '../../auth/principal.js';
+import { principalCan, principalUserId } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
 import { Organization } from '../organization/organization.entity.js';
 import type { Space } from '../space/space.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import type { TUpdateKey } from './api-key.schemas.js';
-import type { KeyChangePublisher } from './key-changes.js';
 import { keyStateOf } from './key-state.js';
-
-/** What every key operation needs: the tenant, who acts, the clock, and where to announce changes. */
-export interface KeyServiceContext {
-  em: Em;
-  organizationId: string;
-  principal: Principal;
-  changes: KeyChangePublisher;
-  now?: Date;
-}
 
 export const KEYS_NOT_IN_PLAN =
   'API keys are not included in the Free plan. Upgrade to Pro, Team or Enterprise to issue keys.';
@@ -41,7 +32,7 @@ export function assertPlanIncludesKeys(org: Organization): void {
 }
 
 /** Loads a key of the tenant that the principal may see; anything else does not exist for them. */
-export async function loadVisibleKey(ctx: KeyServiceContext, keyId: string): Promise<ApiKey> {
+export async function loadVisibleKey(ctx: ServiceContext, keyId: string): Promise<ApiKey> {
   const key = await ctx.em.findOne(
     ApiKey,
     { id: keyId, organization: ctx.organizationId },
@@ -52,7 +43,7 @@ export async function loadVisibleKey(ctx: KeyServiceContext, keyId: string): Pro
 }
 
 /** Managing a key: space admins (and org owners/admins) any key, developers only their own. */
-function assertCanManage(ctx: KeyServiceContext, key: ApiKey): void {
+function assertCanManage(ctx: ServiceContext, key: ApiKey): void {
   const spaceId = key.space.id;
   if (principalCan(ctx.principal, 'key.manageAny', spaceId)) return;
   const own = key.ownerUser?.id !== undefined && key.ownerUser.id === principalUserId(ctx.principal);
@@ -61,7 +52,7 @@ function assertCanManage(ctx: KeyServiceContext, key: ApiKey): void {
 }
 
 /** A key the principal may see (else NOT_FOUND) and manage (else FORBIDDEN). */
-export async function loadManagedKey(ctx: KeyServiceContext, keyId: string): Promise<ApiKey> {
+export async function loadManagedKey(ctx: ServiceContext, keyId: string): Promise<ApiKey> {
   const key = await loadVisibleKey(ctx, keyId);
   assertCanManage(ctx, key);
   return key;
@@ -72,7 +63,7 @@ export function assertNotRevoked(key: ApiKey, now: Date, message: string): void 
   if (keyStateOf(key, now) === 'revoked') throw new AppError('PRECONDITION_FAILED', message);
 }
 
-export function assertSpaceAction(ctx: KeyServiceContext, action: TSpaceAction, space: Space): void {
+export function assertSpaceAction(ctx: ServiceContext, action: TSpaceAction, space: Space): void {
   if (!principalCan(ctx.principal, 'key.read', space.id)) throw AppError.notFound('Space');
   if (!principalCan(ctx.principal, action, space.id)) {
     throw new AppError('FORBIDDEN', 'You do not have permission to create keys in this space');
@@ -85,7 +76,7 @@ export function assertSpaceAction(ctx: KeyServiceContext, action: TSpaceAction, 
  * the space catalog and their role instead; `target` is the key being changed, if any.
  */
 export function assertNoScopeEscalation(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
   scopes: readonly string[] | undefined,
   target?: ApiKey,
 ): void {

@@ -1,19 +1,20 @@
 import { type FilterQuery, QueryOrder } from '@mikro-orm/core';
 import { readableSpaces } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { pgTextArray } from '../../db/sql.js';
 import { effectivePolicy, effectivePolicyFor, loadPolicyBook } from '../key-policy/key-policy.service.js';
 import { ApiKey } from './api-key.entity.js';
 import type { TApiKeyDto, TKeyCategories, TListKeys } from './api-key.schemas.js';
-import { type KeyServiceContext, loadVisibleKey } from './key-access.js';
+import { loadVisibleKey } from './key-access.js';
 import { ownerKeyNameOf, ownerKeyNames, toKeyDto, usedKeyIds, windowUsage } from './key-dto.js';
 import { keyStateFilter, notRevokedFilter } from './key-state.js';
 
 /** One page of the tenant's keys the principal may see, newest first unless asked otherwise. */
 export async function listKeys(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
   input: TListKeys,
 ): Promise<{ data: TApiKeyDto[]; page: number; perPage: number; total: number }> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.now;
   const conditions: FilterQuery<ApiKey>[] = [{ organization: ctx.organizationId }];
   const spaces = readableSpaces(ctx.principal);
   if (spaces !== 'all') conditions.push({ space: { $in: spaces } });
@@ -78,7 +79,7 @@ export async function listKeys(
  * The categories used by the keys the principal may read (built-in and custom), sorted, so
  * the keys table can offer every one of them as a filter.
  */
-export async function listKeyCategories(ctx: KeyServiceContext): Promise<TKeyCategories> {
+export async function listKeyCategories(ctx: ServiceContext): Promise<TKeyCategories> {
   const spaces = readableSpaces(ctx.principal);
   const inSpaces = spaces === 'all' ? '' : ' and space_id = any(?::text[])';
   const rows: { category: string }[] = await ctx.em
@@ -91,9 +92,9 @@ export async function listKeyCategories(ctx: KeyServiceContext): Promise<TKeyCat
 }
 
 /** One key the principal may see, as the admin sees it (usage, policy standing, creator's name). */
-export async function getKey(ctx: KeyServiceContext, keyId: string): Promise<TApiKeyDto> {
+export async function getKey(ctx: ServiceContext, keyId: string): Promise<TApiKeyDto> {
   const key = await loadVisibleKey(ctx, keyId);
-  const now = ctx.now ?? new Date();
+  const now = ctx.now;
   const used = key.lastUsedAt != null || (await usedKeyIds(ctx.em, [key.id])).has(key.id);
   const usage = await windowUsage(ctx.em, [key.id], now);
   const policy = await effectivePolicyFor(ctx.em, ctx.organizationId, key.space.id);

@@ -1,10 +1,12 @@
 import { auditActorOf, type Principal } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { emitEvent } from '../event/event.service.js';
 import { keyEventPayload, keySubjectOf } from '../event/key-event-payload.js';
 import type { ApiKey } from './api-key.entity.js';
 import type { TApiKeyDto } from './api-key.schemas.js';
-import { assertNotRevoked, type KeyServiceContext, loadManagedKey } from './key-access.js';
+import { assertNotRevoked, loadManagedKey } from './key-access.js';
+import type { KeyChangePublisher } from './key-changes.js';
 import { auditView, changedFields } from './key-fields.js';
 import { getKey } from './list-keys.js';
 
@@ -14,14 +16,15 @@ import { getKey } from './list-keys.js';
  */
 
 async function transition(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
   keyId: string,
   action: string,
   apply: (key: ApiKey, now: Date) => void,
   /** Queues what must commit with the change (events), before the flush that writes it. */
   alongside?: (key: ApiKey, now: Date) => Promise<unknown>,
 ): Promise<TApiKeyDto> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.now;
   const key = await loadManagedKey(ctx, keyId);
   const before = auditView(key);
   apply(key, now);
@@ -34,7 +37,7 @@ async function transition(
   });
   if (alongside) await alongside(key, now);
   await ctx.em.flush();
-  ctx.changes.publish(ctx.organizationId, key.id);
+  changes.publish(ctx.organizationId, key.id);
   return getKey(ctx, key.id);
 }
 
@@ -50,13 +53,15 @@ export interface KeyTransitionOptions {
 }
 
 export function setKeyActive(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
   keyId: string,
   active: boolean,
   options: KeyTransitionOptions = {},
 ): Promise<TApiKeyDto> {
   return transition(
     ctx,
+    changes,
     keyId,
     active ? 'key.reactivate' : 'key.deactivate',
     (key, now) => {
@@ -89,12 +94,14 @@ export function keyRevokedEvent(
  * The `key.revoked` event is written in the same transaction as the revocation.
  */
 export function revokeKey(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
   keyId: string,
   options: KeyTransitionOptions = {},
 ): Promise<TApiKeyDto> {
   return transition(
     ctx,
+    changes,
     keyId,
     'key.revoke',
     (key, now) => {

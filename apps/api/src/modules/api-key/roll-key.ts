@@ -1,6 +1,7 @@
 import { generateApiKey, keyPolicyViolations } from '@keysmith/domain';
 import { LockMode } from '@mikro-orm/core';
 import { auditActorOf, principalUserId } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { emitEvent } from '../event/event.service.js';
@@ -11,10 +12,10 @@ import {
   assertNoScopeEscalation,
   assertNotRevoked,
   assertPlanIncludesKeys,
-  type KeyServiceContext,
   loadManagedKey,
   loadOrganization,
 } from './key-access.js';
+import type { KeyChangePublisher } from './key-changes.js';
 import { issuedKeyDto } from './key-dto.js';
 import { auditView, changedFields, issuedFieldsOf, issueKey, policyShapeOf } from './key-fields.js';
 import { keyRevokedEvent } from './revoke-key.js';
@@ -27,11 +28,12 @@ import { keyRevokedEvent } from './revoke-key.js';
  * scheduler runs at that instant).
  */
 export async function rollKey(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
   keyId: string,
   graceSeconds: number,
 ): Promise<TCreatedKey> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.now;
   const old = await loadManagedKey(ctx, keyId);
   assertNotRevoked(old, now, 'A revoked key cannot be rolled');
   // The roller receives the replacement's secret: it must hold every scope the replacement gets.
@@ -92,7 +94,7 @@ export async function rollKey(
     await tx.flush();
     return replacement.id;
   });
-  ctx.changes.publish(ctx.organizationId, old.id);
+  changes.publish(ctx.organizationId, old.id);
   const em = ctx.em.fork();
   const replacement = await em.findOneOrFail(
     ApiKey,

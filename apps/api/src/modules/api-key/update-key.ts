@@ -1,5 +1,6 @@
 import { keyChangeViolations, type PolicyKeyShape } from '@keysmith/domain';
 import { auditActorOf } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { assertKeyPolicy, effectivePolicyFor } from '../key-policy/key-policy.service.js';
@@ -7,21 +8,22 @@ import type { TApiKeyDto, TUpdateKey } from './api-key.schemas.js';
 import {
   assertNoScopeEscalation,
   assertNotRevoked,
-  type KeyServiceContext,
   loadManagedKey,
   loadOrganization,
   validateAgainstPlanAndSpace,
 } from './key-access.js';
+import type { KeyChangePublisher } from './key-changes.js';
 import { auditView, changedFields, flushOrConflict, lifetimeOf, policyShapeOf } from './key-fields.js';
 import { getKey } from './list-keys.js';
 
 /** Applies §2.2 edits; every change is audited with before/after and announced to verifiers. */
 export async function updateKey(
-  ctx: KeyServiceContext,
+  ctx: ServiceContext,
+  changes: KeyChangePublisher,
   keyId: string,
   input: TUpdateKey,
 ): Promise<TApiKeyDto> {
-  const now = ctx.now ?? new Date();
+  const now = ctx.now;
   const key = await loadManagedKey(ctx, keyId);
   assertNotRevoked(key, now, 'A revoked key cannot be edited');
   assertNoScopeEscalation(ctx, input.scopes, key);
@@ -84,6 +86,6 @@ export async function updateKey(
     });
   }
   await flushOrConflict(ctx.em);
-  ctx.changes.publish(ctx.organizationId, key.id);
+  changes.publish(ctx.organizationId, key.id);
   return getKey(ctx, key.id);
 }

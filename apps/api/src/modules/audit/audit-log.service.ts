@@ -1,3 +1,4 @@
+import { authorize, type ServiceContext } from '../../auth/service-context.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
 import { cursorTimeSql, decodeTimeCursor, encodeTimeCursor } from '../event/time-cursor.js';
@@ -82,20 +83,17 @@ function toAuditEvent(row: AuditRow): TAuditEvent {
 
 /**
  * The organization's audit trail, newest first, keyset-paginated on `(created_at, id)`.
- * Filters: actor, action prefix, target, time range. Callers check `audit.read`.
+ * Filters: actor, action prefix, target, time range. Needs `audit.read`.
  */
-export async function listAuditEvents(
-  em: Em,
-  organizationId: string,
-  input: TListAudit,
-): Promise<TAuditPage> {
-  const where = auditConditions(organizationId, input);
+export async function listAuditEvents(ctx: ServiceContext, input: TListAudit): Promise<TAuditPage> {
+  authorize(ctx, 'audit.read');
+  const where = auditConditions(ctx.organizationId, input);
   if (input.cursor !== undefined) {
     const cursor = decodeTimeCursor(input.cursor);
     where.sql += ' and (a.created_at, a.id) < (?::timestamptz, ?)';
     where.params.push(cursor.time, cursor.id);
   }
-  const rows = await selectAudit(em, where, input.limit + 1);
+  const rows = await selectAudit(ctx.em, where, input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
@@ -120,13 +118,13 @@ const AUDIT_CSV_HEADER = [
   'after',
 ] as const;
 
-/** The filtered range as CSV, newest first; `before`/`after` as JSON text. Capped like request logs. */
-export async function exportAuditEventsCsv(
-  em: Em,
-  organizationId: string,
-  input: TExportAudit,
-): Promise<TCsvExport> {
-  const rows = await selectAudit(em, auditConditions(organizationId, input), CSV_EXPORT_MAX_ROWS + 1);
+/**
+ * The filtered range as CSV, newest first; `before`/`after` as JSON text. Capped like request
+ * logs. Needs `audit.read`.
+ */
+export async function exportAuditEventsCsv(ctx: ServiceContext, input: TExportAudit): Promise<TCsvExport> {
+  authorize(ctx, 'audit.read');
+  const rows = await selectAudit(ctx.em, auditConditions(ctx.organizationId, input), CSV_EXPORT_MAX_ROWS + 1);
   const truncated = rows.length > CSV_EXPORT_MAX_ROWS;
   const events = (truncated ? rows.slice(0, CSV_EXPORT_MAX_ROWS) : rows).map(toAuditEvent);
   const csv = toCsv(

@@ -1,7 +1,6 @@
-import type { OrgScope } from '../../auth/org-scope.js';
-import { seesEverySpace } from '../../auth/policy.js';
+import { type Actor, seesEverySpace } from '../../auth/policy.js';
+import { actorOf, authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
-import type { Em } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
 import type { TEventType } from './event.entity.js';
@@ -39,17 +38,21 @@ const GROUP_KEY = `case when e.type = 'key.new_ip'
  * the space of the key its `key_id` names, so an event that leaves `space_id` out is still
  * confined. Test events sent to a webhook are not notifications.
  */
-function visibleEvents(scope: OrgScope, kind: TEventType | undefined): { sql: string; params: unknown[] } {
+function visibleEvents(
+  organizationId: string,
+  actor: Actor,
+  kind: TEventType | undefined,
+): { sql: string; params: unknown[] } {
   const where = ['e.organization_id = ?', `e.type <> 'webhook.test'`];
-  const params: unknown[] = [scope.orgId];
+  const params: unknown[] = [organizationId];
   let join = '';
-  if (!seesEverySpace(scope.actor)) {
+  if (!seesEverySpace(actor)) {
     join = `left join api_keys k on k.id = e.payload->>'key_id' and k.organization_id = e.organization_id`;
     where.push(
       `(coalesce(e.payload->>'space_id', k.space_id) is null
         or coalesce(e.payload->>'space_id', k.space_id) = any(?::text[]))`,
     );
-    params.push(pgTextArray([...scope.actor.spaceRoles.keys()]));
+    params.push(pgTextArray([...actor.spaceRoles.keys()]));
   }
   if (kind) {
     where.push('e.type = ?');
@@ -84,15 +87,17 @@ function entriesSql(): string {
 /**
  * The caller's notification list, newest entry first: grouped repeats, optionally one kind or
  * only unread entries, with the read state of each and the unread count for the bell.
+ * Needs `notification.read`.
  */
 export async function listNotifications(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TListNotifications,
-  now = new Date(),
 ): Promise<TNotificationPage> {
-  const visible = visibleEvents(scope, input.kind);
-  const readParams = [scope.orgId, scope.actor.userId, scope.actor.userId];
+  authorize(ctx, 'notification.read');
+  const { em, organizationId, now } = ctx;
+  const actor = actorOf(ctx);
+  const visible = visibleEvents(organizationId, actor, input.kind);
+  const readParams = [organizationId, actor.userId, actor.userId];
   const where: string[] = [];
   const params: unknown[] = [];
   if (input.unread) where.push('not is_read');
@@ -108,7 +113,7 @@ export async function listNotifications(
       order by latest_at desc, id desc limit ?`,
     [...visible.params, ...readParams, ...params, input.limit + 1],
   );
-  const all = visibleEvents(scope, undefined);
+  const all = visibleEvents(organizationId, actor, undefined);
   const [counted] = await em.execute<{ n: number | string }[]>(
     `with visible as (${all.sql} and e.created_at > ?), ${entriesSql()}
      select count(*) as n from marked where not is_read`,
@@ -134,14 +139,15 @@ export async function listNotifications(
   };
 }
 
-/** Marks one entry read, by the id of its newest event (NOT_FOUND for events the caller cannot see). */
-export async function markNotificationRead(
-  em: Em,
-  scope: OrgScope,
-  eventId: string,
-  now = new Date(),
-): Promise<{ id: string }> {
-  const visible = visibleEvents(scope, undefined);
+/**
+ * Marks one entry read, by the id of its newest event (NOT_FOUND for events the caller cannot
+ * see). Needs `notification.read`.
+ */
+export async function markNotificationRead(ctx: ServiceContext, eventId: string): Promise<{ id: string }> {
+  authorize(ctx, 'notification.read');
+  const { em, organizationId, now } = ctx;
+  const actor = actorOf(ctx);
+  const visible = visibleEvents(organizationId, actor, undefined);
   const [found] = await em.execute<{ id: string }[]>(`${visible.sql} and e.id = ? limit 1`, [
     ...visible.params,
     eventId,
@@ -150,25 +156,27 @@ export async function markNotificationRead(
   await em.execute(
     `insert into notification_reads (id, organization_id, user_id, event_id, read_at) values (?, ?, ?, ?, ?)
      on conflict (user_id, event_id) do nothing`,
-    [newId('nrd'), scope.orgId, scope.actor.userId, eventId, now],
+    [newId('nrd'), organizationId, actor.userId, eventId, now],
   );
   return { id: eventId };
 }
 
-/** "Mark all as read": every entry up to now counts as read for the caller in this organization. */
-export async function markAllNotificationsRead(
-  em: Em,
-  scope: OrgScope,
-  now = new Date(),
-): Promise<{ readBefore: string }> {
+/**
+ * "Mark all as read": every entry up to now counts as read for the caller in this organization.
+ * Needs `notification.read`.
+ */
+export async function markAllNotificationsRead(ctx: ServiceContext): Promise<{ readBefore: string }> {
+  authorize(ctx, 'notification.read');
+  const { em, organizationId, now } = ctx;
+  const actor = actorOf(ctx);
   await em.execute(
     `insert into notification_marks (id, organization_id, user_id, read_before) values (?, ?, ?, ?)
      on conflict (organization_id, user_id) do update set read_before = greatest(notification_marks.read_before, excluded.read_before)`,
-    [newId('nmk'), scope.orgId, scope.actor.userId, now],
+    [newId('nmk'), organizationId, actor.userId, now],
   );
   await em.nativeDelete(NotificationRead, {
-    organizationId: scope.orgId,
-    userId: scope.actor.userId,
+    organizationId,
+    userId: actor.userId,
     readAt: { $lte: now },
   });
   return { readBefore: now.toISOString() };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import type { OrgScope } from '../../auth/org-scope.js';
 import { can } from '../../auth/policy.js';
+import { actorOf, auditOf, authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { sha256Hex } from '../../digest.js';
@@ -69,34 +69,37 @@ const UNUSABLE: Record<Exclude<TInvitationStatus, 'pending'>, string> = {
 /**
  * Invites an email address with an organization role. Only owners may invite owners. A
  * still-pending invitation for the same address is revoked and replaced. Returns the link
- * (with the token) this once; only the token's hash is stored.
+ * (with the token) this once; only the token's hash is stored. Owners and admins.
  */
 export async function createInvitation(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TCreateInvitation,
   publicUrl: string,
 ): Promise<TCreatedInvitation> {
-  if (input.role === 'owner' && !can(scope.actor, 'member.manageOwners')) {
+  authorize(ctx, 'member.invite');
+  const actor = actorOf(ctx);
+  if (input.role === 'owner' && !can(actor, 'member.manageOwners')) {
     throw AppError.field('FORBIDDEN', 'role', 'Only owners can invite owners');
   }
+  const orgId = ctx.organizationId;
+  const audit = auditOf(ctx);
   const emailNormalized = input.email.toLowerCase();
   const token = generateInvitationToken();
   const now = new Date();
-  const invitation = await em.transactional(
+  const invitation = await ctx.em.transactional(
     async (tx) => {
       // Serialises invitations per organization, so two concurrent invites of one address
       // cannot both stay pending.
-      await lockOrganization(tx, scope.orgId);
+      await lockOrganization(tx, orgId);
       const existing = await tx.count(Membership, {
-        organization: scope.orgId,
+        organization: orgId,
         user: { emailNormalized },
       });
       if (existing > 0) {
         throw AppError.field('CONFLICT', 'email', 'This person is already a member of the organization');
       }
       const pending = await tx.find(Invitation, {
-        organization: scope.orgId,
+        organization: orgId,
         emailNormalized,
         acceptedAt: null,
         revokedAt: null,
@@ -104,8 +107,8 @@ export async function createInvitation(
       });
       for (const old of pending) {
         old.revokedAt = now;
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, audit, {
+          organizationId: orgId,
           action: 'invitation.revoke',
           target: invitationTarget(old),
           before: { status: 'pending' },
@@ -114,19 +117,19 @@ export async function createInvitation(
       }
       const inv = tx.create(Invitation, {
         id: newId('inv'),
-        organization: scope.orgId,
+        organization: orgId,
         email: input.email,
         emailNormalized,
         role: input.role,
         tokenHash: sha256Hex(token),
-        invitedBy: scope.actor.userId,
+        invitedBy: actor.userId,
         expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
         acceptedAt: null,
         acceptedBy: null,
         revokedAt: null,
       });
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      recordAudit(tx, audit, {
+        organizationId: orgId,
         action: 'invitation.create',
         target: invitationTarget(inv),
         after: {
@@ -145,24 +148,26 @@ export async function createInvitation(
   return { invitation: toInvitationDto(invitation, now), link: invitationLink(publicUrl, token) };
 }
 
-/** Every invitation of the organization, newest first, with its computed status. */
-export async function listInvitations(em: Em, scope: OrgScope): Promise<TInvitation[]> {
+/** Every invitation of the organization, newest first, with its computed status. Owners and admins. */
+export async function listInvitations(ctx: ServiceContext): Promise<TInvitation[]> {
+  authorize(ctx, 'invitation.list');
   const now = new Date();
-  const invitations = await em.find(
+  const invitations = await ctx.em.find(
     Invitation,
-    { organization: scope.orgId },
+    { organization: ctx.organizationId },
     { populate: ['invitedBy'], orderBy: { createdAt: 'desc', id: 'desc' } },
   );
   return invitations.map((inv) => toInvitationDto(inv, now));
 }
 
-/** Revokes a pending (or expired) invitation; its link stops working at once. */
-export async function revokeInvitation(em: Em, scope: OrgScope, invitationId: string): Promise<TInvitation> {
-  return em.transactional(
+/** Revokes a pending (or expired) invitation; its link stops working at once. Owners and admins. */
+export async function revokeInvitation(ctx: ServiceContext, invitationId: string): Promise<TInvitation> {
+  authorize(ctx, 'invitation.revoke');
+  return ctx.em.transactional(
     async (tx) => {
       const inv = await tx.findOne(
         Invitation,
-        { id: invitationId, organization: scope.orgId },
+        { id: invitationId, organization: ctx.organizationId },
         { populate: ['invitedBy'] },
       );
       if (!inv) throw AppError.notFound('Invitation');
@@ -175,8 +180,8 @@ export async function revokeInvitation(em: Em, scope: OrgScope, invitationId: st
       }
       if (status === 'revoked') return toInvitationDto(inv);
       inv.revokedAt = new Date();
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      recordAudit(tx, auditOf(ctx), {
+        organizationId: ctx.organizationId,
         action: 'invitation.revoke',
         target: invitationTarget(inv),
         before: { status },

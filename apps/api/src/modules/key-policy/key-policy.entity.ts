@@ -1,5 +1,6 @@
 import { LEAK_RESPONSES } from '@keysmith/domain';
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Space } from '../space/space.entity.js';
 
@@ -32,11 +33,7 @@ export const KeyPolicyRecordSchema = defineEntity({
     rotationReminderDays: p.integer().nullable(),
     requireIpAllowlistForLive: p.boolean().default(false),
     leakResponse: p.enum([...LEAK_RESPONSES]).nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

@@ -11,7 +11,7 @@ import {
   type PolicyKeyActivity,
   policyChangeConsequences,
 } from '@keysmith/domain';
-import type { OrgScope } from '../../auth/org-scope.js';
+import { auditOf, authorize, authorizeSpace, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
@@ -147,12 +147,18 @@ function policiesDto(book: PolicyBook, spaceId: string | undefined): TKeyPolicie
   };
 }
 
-/** The organization's rules, and with `spaceId` that space's own rules and those in force there. */
-export async function readKeyPolicies(
-  em: Em,
-  organizationId: string,
-  spaceId?: string,
-): Promise<TKeyPolicies> {
+/**
+ * The organization's rules, and with `spaceId` that space's own rules and those in force there.
+ * Needs `keyPolicy.read`, and with `spaceId` also `space.read` there.
+ */
+export async function readKeyPolicies(ctx: ServiceContext, spaceId?: string): Promise<TKeyPolicies> {
+  authorize(ctx, 'keyPolicy.read');
+  if (spaceId !== undefined) authorizeSpace(ctx, 'space.read', spaceId);
+  return keyPoliciesOf(ctx.em, ctx.organizationId, spaceId);
+}
+
+/** {@link readKeyPolicies} without the permission checks. */
+async function keyPoliciesOf(em: Em, organizationId: string, spaceId?: string): Promise<TKeyPolicies> {
   if (spaceId !== undefined) await findSpaceOf(em, organizationId, spaceId);
   return policiesDto(await loadPolicyBook(em, organizationId), spaceId);
 }
@@ -186,49 +192,53 @@ function applyPolicy(row: KeyPolicyRecord, policy: KeyPolicy): void {
  * Saves the organization's default rules and its leak response (audited with before/after).
  * Existing keys are never changed here: the scheduler applies the idle and rotation rules from
  * its next run, and the create/edit/roll rules apply from the next change of a key. The
- * organization row is locked, so concurrent saves apply one after the other.
+ * organization row is locked, so concurrent saves apply one after the other. Needs
+ * `keyPolicy.manage`.
  */
 export async function updateOrganizationPolicy(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TUpdateOrganizationPolicy,
 ): Promise<TKeyPolicies> {
-  await em.transactional(async (tx) => {
-    await lockOrganization(tx, scope.orgId);
-    const row = await policyRow(tx, scope.orgId, null);
+  authorize(ctx, 'keyPolicy.manage');
+  const { organizationId } = ctx;
+  await ctx.em.transactional(async (tx) => {
+    await lockOrganization(tx, organizationId);
+    const row = await policyRow(tx, organizationId, null);
     const before = { ...policyOf(row), leakResponse: row.leakResponse ?? DEFAULT_LEAK_RESPONSE };
     applyPolicy(row, input.policy);
     row.leakResponse = input.leakResponse;
     const diff = changedFields(before, { ...policyOf(row), leakResponse: input.leakResponse });
     if (diff) {
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      recordAudit(tx, auditOf(ctx), {
+        organizationId,
         action: 'key_policy.update',
-        target: { type: 'organization', id: scope.orgId },
+        target: { type: 'organization', id: organizationId },
         ...diff,
       });
     }
     await tx.flush();
   });
-  return readKeyPolicies(em.fork(), scope.orgId);
+  return keyPoliciesOf(ctx.em.fork(), organizationId);
 }
 
 /**
  * Saves a space's own rules. A rule looser than the organization's is refused (400 naming
- * `policy.<rule>`): a space may only tighten. Archived spaces are read-only.
+ * `policy.<rule>`): a space may only tighten. Archived spaces are read-only. Needs
+ * `space.keyPolicy` in the space.
  */
 export async function updateSpacePolicy(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TUpdateSpacePolicy,
 ): Promise<TKeyPolicies> {
-  await em.transactional(async (tx) => {
-    await lockOrganization(tx, scope.orgId);
-    const space = await findSpaceOf(tx, scope.orgId, input.spaceId);
+  authorizeSpace(ctx, 'space.keyPolicy', input.spaceId);
+  const { organizationId } = ctx;
+  await ctx.em.transactional(async (tx) => {
+    await lockOrganization(tx, organizationId);
+    const space = await findSpaceOf(tx, organizationId, input.spaceId);
     if (space.archivedAt) {
       throw new AppError('PRECONDITION_FAILED', 'This space is archived and read-only; unarchive it first');
     }
-    const org = policyOf(await tx.findOne(KeyPolicyRecord, { organization: scope.orgId, space: null }));
+    const org = policyOf(await tx.findOne(KeyPolicyRecord, { organization: organizationId, space: null }));
     const looser = looserThanOrganization(org, input.policy);
     const [first] = looser;
     if (first) {
@@ -238,13 +248,13 @@ export async function updateSpacePolicy(
         Object.fromEntries(looser.map((l) => [`policy.${l.field}`, l.message])),
       );
     }
-    const row = await policyRow(tx, scope.orgId, space.id);
+    const row = await policyRow(tx, organizationId, space.id);
     const before = policyOf(row);
     applyPolicy(row, input.policy);
     const diff = changedFields({ ...before }, { ...policyOf(row) });
     if (diff) {
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      recordAudit(tx, auditOf(ctx), {
+        organizationId,
         action: 'key_policy.update',
         target: { type: 'space', id: space.id, label: space.name },
         ...diff,
@@ -252,7 +262,7 @@ export async function updateSpacePolicy(
     }
     await tx.flush();
   });
-  return readKeyPolicies(em.fork(), scope.orgId, input.spaceId);
+  return keyPoliciesOf(ctx.em.fork(), organizationId, input.spaceId);
 }
 
 interface PreviewRow {
@@ -282,14 +292,19 @@ const PREVIEW_KEYS = 100;
  * What saving `input.policy` (for the organization, or for one space) would do to existing
  * keys, computed with the same domain rules the scheduler and the key service enforce: keys
  * deactivated at once or within the preview horizon, rotation reminders, and rules keys would
- * newly break. Nothing is saved.
+ * newly break. Nothing is saved. Whoever may save the policy may preview it: `keyPolicy.manage`
+ * for the organization's, `space.keyPolicy` for a space's. `deps.beforeRead` runs once the
+ * caller is allowed, before anything is read (the tRPC adapter writes pending last use there).
  */
 export async function previewPolicyChange(
-  em: Em,
-  organizationId: string,
+  ctx: ServiceContext,
   input: TPolicyPreviewInput,
-  now: Date,
+  deps: { beforeRead?: () => Promise<void> } = {},
 ): Promise<TPolicyPreview> {
+  if (input.spaceId === undefined) authorize(ctx, 'keyPolicy.manage');
+  else authorizeSpace(ctx, 'space.keyPolicy', input.spaceId);
+  await deps.beforeRead?.();
+  const { em, organizationId, now } = ctx;
   const spaceId = input.spaceId;
   if (spaceId !== undefined) await findSpaceOf(em, organizationId, spaceId);
   const book = await loadPolicyBook(em, organizationId);

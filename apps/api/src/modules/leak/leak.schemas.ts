@@ -68,3 +68,5 @@ export const ZReportLeakResultSchema = z.object({
   keyId: z.string().nullable(),
   action: z.enum(['revoked', 'deactivated', 'none']).nullable(),
 });
+export type TReportLeakInput = z.output<typeof ZReportLeakInputSchema>;
+export type TReportLeakResult = z.output<typeof ZReportLeakResultSchema>;

@@ -2,11 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { type LeakResponse, parseApiKey } from '@keysmith/domain';
 import type { Principal } from '../../auth/principal.js';
 import { auditActorOf } from '../../auth/principal.js';
+import { authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { sha256Bytes } from '../../digest.js';
+import { AppError } from '../../errors.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import type { KeyServiceContext } from '../api-key/key-access.js';
 import { DeferredKeyChanges, type KeyChangePublisher } from '../api-key/key-changes.js';
 import { keyStateOf } from '../api-key/key-state.js';
 import { revokeKey, setKeyActive } from '../api-key/revoke-key.js';
@@ -15,6 +16,7 @@ import { emitEvent } from '../event/event.service.js';
 import { keyEventPayload, keySubjectOf } from '../event/key-event-payload.js';
 import { leakResponseOf } from '../key-policy/key-policy.service.js';
 import { SecurityEvent } from '../security/security-event.entity.js';
+import type { TReportLeakInput, TReportLeakResult } from './leak.schemas.js';
 
 /** One leak report (§11): the token found, and where. */
 export interface LeakReport {
@@ -206,13 +208,7 @@ async function respond(
     );
     const leakResponse = await leakResponseOf(tx, match.organizationId);
     const principal = leakPrincipal(reporter, match.organizationId);
-    const ctx: KeyServiceContext = {
-      em: tx,
-      organizationId: match.organizationId,
-      principal,
-      changes: deferred,
-      now,
-    };
+    const ctx: ServiceContext = { em: tx, organizationId: match.organizationId, principal, now };
     const act: LeakAction =
       keyStateOf(key, now) === 'revoked'
         ? 'none'
@@ -224,9 +220,9 @@ async function respond(
     const records = () =>
       queueLeakRecords(tx, { key, report, reporter, response: leakResponse, action: act, principal, now });
     if (act === 'revoked') {
-      await revokeKey(ctx, key.id, { reason: 'leaked', alongside: records });
+      await revokeKey(ctx, deferred, key.id, { reason: 'leaked', alongside: records });
     } else if (act === 'deactivated') {
-      await setKeyActive(ctx, key.id, false, { alongside: records });
+      await setKeyActive(ctx, deferred, key.id, false, { alongside: records });
     } else if (!(await alreadyReported(tx, key, bounded(report.url, 2048)))) {
       await records();
       await tx.flush();
@@ -266,4 +262,37 @@ export async function handleLeakReports(
     outcomes.push({ label: 'true_positive', keyId: match.id, organizationId: match.organizationId, action });
   }
   return outcomes;
+}
+
+/**
+ * "Report as leaked" from the admin (§11): the same path as `POST /v1/leaks`, by a member of
+ * `ctx`'s organization (possession of the full key proves the leak, so every role may). The
+ * answer names the key and what was done only when the key belongs to that organization.
+ */
+export async function reportLeakAsMember(
+  ctx: ServiceContext,
+  deps: Omit<LeakServiceDeps, 'em'>,
+  input: TReportLeakInput,
+): Promise<TReportLeakResult> {
+  authorize(ctx, 'leak.report');
+  const { principal } = ctx;
+  if (principal.kind !== 'user')
+    throw new AppError('FORBIDDEN', 'Only a signed-in member can report a leak here');
+  const [outcome] = await handleLeakReports(
+    { em: () => ctx.em.fork(), changes: deps.changes },
+    [{ token: input.token, url: input.url, source: 'admin' }],
+    {
+      kind: 'member',
+      organizationId: ctx.organizationId,
+      userId: principal.userId,
+      email: principal.label,
+      ip: principal.ip,
+    },
+  );
+  const own = outcome?.organizationId === ctx.organizationId;
+  return {
+    label: outcome?.label ?? 'false_positive',
+    keyId: own ? (outcome?.keyId ?? null) : null,
+    action: own ? (outcome?.action ?? null) : null,
+  };
 }

@@ -1,6 +1,6 @@
 import { initialsOf } from '@keysmith/domain';
-import type { OrgScope } from '../../auth/org-scope.js';
-import { can } from '../../auth/policy.js';
+import { principalCan } from '../../auth/principal.js';
+import { actorOf, auditOf, authorize, onEm, type ServiceContext } from '../../auth/service-context.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -31,22 +31,29 @@ function byRoleThenJoined(a: Membership, b: Membership): number {
 /**
  * The organization's members (owners, then admins, then members) with their space roles.
  * A plain member sees only the space roles of spaces they belong to themselves: other spaces
- * stay invisible.
+ * stay invisible. Every member may list.
  */
-export async function listMembers(em: Em, scope: OrgScope): Promise<TMember[]> {
+export async function listMembers(ctx: ServiceContext): Promise<TMember[]> {
+  authorize(ctx, 'member.list');
+  return readMembers(ctx);
+}
+
+/** {@link listMembers} without the permission check, for services that have made theirs. */
+async function readMembers(ctx: ServiceContext): Promise<TMember[]> {
+  const { em } = ctx;
   const memberships = await em.find(
     Membership,
-    { organization: scope.orgId },
+    { organization: ctx.organizationId },
     { populate: ['user'], orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   const spaceRoles = await em.find(
     SpaceMembership,
-    { organization: scope.orgId },
+    { organization: ctx.organizationId },
     { populate: ['space'], orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   const byUser = new Map<string, TMember['spaces']>();
   for (const sm of spaceRoles) {
-    if (!can(scope.actor, 'space.read', { spaceId: sm.space.id })) continue;
+    if (!principalCan(ctx.principal, 'space.read', sm.space.id)) continue;
     const list = byUser.get(sm.user.id) ?? [];
     list.push({ spaceId: sm.space.id, spaceName: sm.space.name, spaceSlug: sm.space.slug, role: sm.role });
     byUser.set(sm.user.id, list);
@@ -79,22 +86,23 @@ async function findMemberForUpdate(tx: Em, orgId: string, userId: string): Promi
  * with the caller's role re-read, so concurrent demotions cannot leave the organization
  * without an owner.
  */
-export async function changeMemberRole(em: Em, scope: OrgScope, input: TChangeMemberRole): Promise<TMember> {
-  await em.transactional(
+export async function changeMemberRole(ctx: ServiceContext, input: TChangeMemberRole): Promise<TMember> {
+  authorize(ctx, 'member.changeRole');
+  await ctx.em.transactional(
     async (tx) => {
-      await lockOrganization(tx, scope.orgId);
-      const actorRole = await lockedActorRole(tx, scope);
-      requireFreshRole(scope, actorRole, 'member.changeRole');
-      const target = await findMemberForUpdate(tx, scope.orgId, input.userId);
+      await lockOrganization(tx, ctx.organizationId);
+      const actorRole = await lockedActorRole(tx, ctx);
+      requireFreshRole(ctx, actorRole, 'member.changeRole');
+      const target = await findMemberForUpdate(tx, ctx.organizationId, input.userId);
       if (target.role === input.role) return;
       if (target.role === 'owner' || input.role === 'owner') {
-        requireFreshRole(scope, actorRole, 'member.manageOwners', ONLY_OWNERS);
+        requireFreshRole(ctx, actorRole, 'member.manageOwners', ONLY_OWNERS);
       }
-      if (target.role === 'owner' && (await countOwners(tx, scope.orgId)) <= 1) {
+      if (target.role === 'owner' && (await countOwners(tx, ctx.organizationId)) <= 1) {
         throw new AppError('PRECONDITION_FAILED', LAST_OWNER);
       }
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      recordAudit(tx, auditOf(ctx), {
+        organizationId: ctx.organizationId,
         action: 'member.role_change',
         target: { type: 'member', id: target.user.id, label: target.user.email },
         before: { role: target.role },
@@ -105,7 +113,7 @@ export async function changeMemberRole(em: Em, scope: OrgScope, input: TChangeMe
     },
     { clear: true },
   );
-  const member = (await listMembers(em.fork(), scope)).find((m) => m.userId === input.userId);
+  const member = (await readMembers(onEm(ctx, ctx.em.fork()))).find((m) => m.userId === input.userId);
   if (!member) throw AppError.notFound('Member');
   return member;
 }
@@ -115,21 +123,21 @@ export async function changeMemberRole(em: Em, scope: OrgScope, input: TChangeMe
  * org procedure re-reads the membership, their open sessions lose access on the next call.
  */
 async function removeMembership(
-  tx: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   target: Membership,
   action: 'member.remove' | 'member.leave',
 ): Promise<void> {
-  if (target.role === 'owner' && (await countOwners(tx, scope.orgId)) <= 1) {
+  const tx = ctx.em;
+  if (target.role === 'owner' && (await countOwners(tx, ctx.organizationId)) <= 1) {
     throw new AppError('PRECONDITION_FAILED', LAST_OWNER);
   }
   const spaceRoles = await tx.find(
     SpaceMembership,
-    { organization: scope.orgId, user: target.user.id },
+    { organization: ctx.organizationId, user: target.user.id },
     { orderBy: { createdAt: 'asc', id: 'asc' } },
   );
-  recordAudit(tx, scope.audit, {
-    organizationId: scope.orgId,
+  recordAudit(tx, auditOf(ctx), {
+    organizationId: ctx.organizationId,
     action,
     target: { type: 'member', id: target.user.id, label: target.user.email },
     before: {
@@ -138,32 +146,35 @@ async function removeMembership(
     },
   });
   await tx.flush();
-  await tx.nativeDelete(SpaceMembership, { organization: scope.orgId, user: target.user.id });
+  await tx.nativeDelete(SpaceMembership, { organization: ctx.organizationId, user: target.user.id });
   await tx.nativeDelete(Membership, { id: target.id });
 }
 
 /** Removes another member (owners and admins; only owners remove owners; never the last owner). */
-export async function removeMember(em: Em, scope: OrgScope, userId: string): Promise<void> {
-  await em.transactional(
+export async function removeMember(ctx: ServiceContext, userId: string): Promise<void> {
+  authorize(ctx, 'member.remove');
+  await ctx.em.transactional(
     async (tx) => {
-      await lockOrganization(tx, scope.orgId);
-      const actorRole = await lockedActorRole(tx, scope);
-      requireFreshRole(scope, actorRole, 'member.remove');
-      const target = await findMemberForUpdate(tx, scope.orgId, userId);
-      if (target.role === 'owner') requireFreshRole(scope, actorRole, 'member.manageOwners', ONLY_OWNERS);
-      await removeMembership(tx, scope, target, 'member.remove');
+      await lockOrganization(tx, ctx.organizationId);
+      const actorRole = await lockedActorRole(tx, ctx);
+      requireFreshRole(ctx, actorRole, 'member.remove');
+      const target = await findMemberForUpdate(tx, ctx.organizationId, userId);
+      if (target.role === 'owner') requireFreshRole(ctx, actorRole, 'member.manageOwners', ONLY_OWNERS);
+      await removeMembership(onEm(ctx, tx), target, 'member.remove');
     },
     { clear: true },
   );
 }
 
-/** The caller leaves the organization; the last owner cannot. */
-export async function leaveOrganization(em: Em, scope: OrgScope): Promise<void> {
-  await em.transactional(
+/** The caller leaves the organization; the last owner cannot. Every member may leave. */
+export async function leaveOrganization(ctx: ServiceContext): Promise<void> {
+  authorize(ctx, 'member.leave');
+  const { userId } = actorOf(ctx);
+  await ctx.em.transactional(
     async (tx) => {
-      await lockOrganization(tx, scope.orgId);
-      const self = await findMemberForUpdate(tx, scope.orgId, scope.actor.userId);
-      await removeMembership(tx, scope, self, 'member.leave');
+      await lockOrganization(tx, ctx.organizationId);
+      const self = await findMemberForUpdate(tx, ctx.organizationId, userId);
+      await removeMembership(onEm(ctx, tx), self, 'member.leave');
     },
     { clear: true },
   );

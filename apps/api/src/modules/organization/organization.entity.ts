@@ -1,5 +1,6 @@
 import { PLANS, type Plan } from '@keysmith/domain';
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 
 /** The plans of §3; the domain package owns the list and each plan's limits. */
 export { PLANS };
@@ -24,11 +25,7 @@ export const OrganizationSchema = defineEntity({
     slug: p.string().length(48).unique(),
     plan: p.enum([...PLANS]).default('free'),
     keyPrefix: p.string().length(8).default('sk'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

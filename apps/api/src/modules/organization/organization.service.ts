@@ -1,6 +1,6 @@
 import { slugify } from '@keysmith/domain';
-import type { OrgScope } from '../../auth/org-scope.js';
 import { can } from '../../auth/policy.js';
+import { actorOf, auditOf, authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
@@ -46,24 +46,27 @@ export async function lockOrganization(tx: Em, orgId: string): Promise<void> {
 }
 
 /**
- * Re-reads the actor's role inside a locked transaction. `orgProcedure` read it before the
- * lock, and a concurrent transaction may have changed it since (e.g. two owners demoting
+ * Re-reads the actor's role inside a locked transaction (`tx`). `orgProcedure` read it before
+ * the lock, and a concurrent transaction may have changed it since (e.g. two owners demoting
  * each other): decisions about owners must use this fresh role.
  */
-export async function lockedActorRole(tx: Em, scope: OrgScope): Promise<TOrgRole> {
-  const membership = await tx.findOne(Membership, { organization: scope.orgId, user: scope.actor.userId });
+export async function lockedActorRole(tx: Em, ctx: ServiceContext): Promise<TOrgRole> {
+  const membership = await tx.findOne(Membership, {
+    organization: ctx.organizationId,
+    user: actorOf(ctx).userId,
+  });
   if (!membership) throw AppError.notFound('Organization');
   return membership.role;
 }
 
 /** Refuses unless the freshly read role still allows the organization-wide action. */
 export function requireFreshRole(
-  scope: OrgScope,
+  ctx: ServiceContext,
   role: TOrgRole,
   action: 'member.changeRole' | 'member.remove' | 'member.manageOwners' | 'org.transferOwnership',
   message = FORBIDDEN,
 ): void {
-  if (!can({ ...scope.actor, orgRole: role }, action)) throw new AppError('FORBIDDEN', message);
+  if (!can({ ...actorOf(ctx), orgRole: role }, action)) throw new AppError('FORBIDDEN', message);
 }
 
 /** How many owners the organization has; call only with the organization locked. */
@@ -129,30 +132,34 @@ export async function listMyOrganizations(em: Em, userId: string): Promise<TOrga
   return memberships.map((m) => toOrganizationDto(m.organization, m.role));
 }
 
-export async function getOrganization(em: Em, scope: OrgScope): Promise<TOrganization> {
-  return toOrganizationDto(await findOrganization(em, scope.orgId), scope.actor.orgRole);
+/** The organization with the caller's role in it; every member may read it. */
+export async function getOrganization(ctx: ServiceContext): Promise<TOrganization> {
+  authorize(ctx, 'org.read');
+  const { orgRole } = actorOf(ctx);
+  return toOrganizationDto(await findOrganization(ctx.em, ctx.organizationId), orgRole);
 }
 
 /**
  * Renames the organization, changes its slug or key prefix. A new prefix applies to keys
- * created afterwards; existing keys keep the prefix they were issued with.
+ * created afterwards; existing keys keep the prefix they were issued with. Owners and admins.
  */
 export async function updateOrganization(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TUpdateOrganization,
 ): Promise<TOrganization> {
+  authorize(ctx, 'org.update');
+  const { orgRole } = actorOf(ctx);
   try {
-    return await em.transactional(
+    return await ctx.em.transactional(
       async (tx) => {
-        const org = await findOrganization(tx, scope.orgId);
+        const org = await findOrganization(tx, ctx.organizationId);
         const before = { name: org.name, slug: org.slug, keyPrefix: org.keyPrefix };
         if (input.name !== undefined) org.name = input.name;
         if (input.slug !== undefined) org.slug = input.slug;
         if (input.keyPrefix !== undefined) org.keyPrefix = input.keyPrefix;
         const diff = changedFields(before, { name: org.name, slug: org.slug, keyPrefix: org.keyPrefix });
         if (diff) {
-          recordAudit(tx, scope.audit, {
+          recordAudit(tx, auditOf(ctx), {
             organizationId: org.id,
             action: 'organization.update',
             target: orgTarget(org),
@@ -160,7 +167,7 @@ export async function updateOrganization(
           });
         }
         await tx.flush();
-        return toOrganizationDto(org, scope.actor.orgRole);
+        return toOrganizationDto(org, orgRole);
       },
       { clear: true },
     );
@@ -170,13 +177,15 @@ export async function updateOrganization(
   }
 }
 
-/** Switches the plan (§3 plan table); there is no payment flow. */
-export async function changePlan(em: Em, scope: OrgScope, plan: TPlan): Promise<TOrganization> {
-  return em.transactional(
+/** Switches the plan (§3 plan table); there is no payment flow. Owners only. */
+export async function changePlan(ctx: ServiceContext, plan: TPlan): Promise<TOrganization> {
+  authorize(ctx, 'org.changePlan');
+  const { orgRole } = actorOf(ctx);
+  return ctx.em.transactional(
     async (tx) => {
-      const org = await findOrganization(tx, scope.orgId);
+      const org = await findOrganization(tx, ctx.organizationId);
       if (org.plan !== plan) {
-        recordAudit(tx, scope.audit, {
+        recordAudit(tx, auditOf(ctx), {
           organizationId: org.id,
           action: 'organization.plan_change',
           target: orgTarget(org),
@@ -186,7 +195,7 @@ export async function changePlan(em: Em, scope: OrgScope, plan: TPlan): Promise<
         org.plan = plan;
       }
       await tx.flush();
-      return toOrganizationDto(org, scope.actor.orgRole);
+      return toOrganizationDto(org, orgRole);
     },
     { clear: true },
   );
@@ -197,17 +206,18 @@ export async function changePlan(em: Em, scope: OrgScope, plan: TPlan): Promise<
  * foreign-key cascade; request logs and usage counters explicitly). Its audit rows are kept,
  * ending with the `organization.delete` row written in the same transaction. After the
  * commit every deleted key is announced to the verification caches, so none keeps working.
+ * Owners only.
  */
 export async function deleteOrganization(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   confirmSlug: string,
   keyChanges: KeyChangePublisher,
 ): Promise<void> {
-  const deletedKeyIds = await em.transactional(
+  authorize(ctx, 'org.delete');
+  const deletedKeyIds = await ctx.em.transactional(
     async (tx) => {
-      await lockOrganization(tx, scope.orgId);
-      const org = await findOrganization(tx, scope.orgId);
+      await lockOrganization(tx, ctx.organizationId);
+      const org = await findOrganization(tx, ctx.organizationId);
       if (confirmSlug !== org.slug) {
         throw AppError.field(
           'BAD_REQUEST',
@@ -215,7 +225,7 @@ export async function deleteOrganization(
           `Type the organization's slug (${org.slug}) to confirm`,
         );
       }
-      recordAudit(tx, scope.audit, {
+      recordAudit(tx, auditOf(ctx), {
         organizationId: org.id,
         action: 'organization.delete',
         target: orgTarget(org),
@@ -230,35 +240,33 @@ export async function deleteOrganization(
     },
     { clear: true },
   );
-  for (const keyId of deletedKeyIds) keyChanges.publish(scope.orgId, keyId);
+  for (const keyId of deletedKeyIds) keyChanges.publish(ctx.organizationId, keyId);
 }
 
 /**
  * Makes another member owner and the caller admin, atomically and under the organization
- * lock, so the organization is never without an owner.
+ * lock, so the organization is never without an owner. Owners only.
  */
-export async function transferOwnership(
-  em: Em,
-  scope: OrgScope,
-  targetUserId: string,
-): Promise<TOrganization> {
-  if (targetUserId === scope.actor.userId) {
+export async function transferOwnership(ctx: ServiceContext, targetUserId: string): Promise<TOrganization> {
+  authorize(ctx, 'org.transferOwnership');
+  const { userId } = actorOf(ctx);
+  if (targetUserId === userId) {
     throw AppError.field('BAD_REQUEST', 'userId', 'Choose another member to transfer ownership to');
   }
-  return em.transactional(
+  return ctx.em.transactional(
     async (tx) => {
-      await lockOrganization(tx, scope.orgId);
-      const actorRole = await lockedActorRole(tx, scope);
-      requireFreshRole(scope, actorRole, 'org.transferOwnership');
-      const caller = await tx.findOne(Membership, { organization: scope.orgId, user: scope.actor.userId });
+      await lockOrganization(tx, ctx.organizationId);
+      const actorRole = await lockedActorRole(tx, ctx);
+      requireFreshRole(ctx, actorRole, 'org.transferOwnership');
+      const caller = await tx.findOne(Membership, { organization: ctx.organizationId, user: userId });
       const target = await tx.findOne(
         Membership,
-        { organization: scope.orgId, user: targetUserId },
+        { organization: ctx.organizationId, user: targetUserId },
         { populate: ['user'] },
       );
       if (!caller || !target) throw AppError.notFound('Member');
-      const org = await findOrganization(tx, scope.orgId);
-      recordAudit(tx, scope.audit, {
+      const org = await findOrganization(tx, ctx.organizationId);
+      recordAudit(tx, auditOf(ctx), {
         organizationId: org.id,
         action: 'organization.ownership_transfer',
         target: { type: 'member', id: target.user.id, label: target.user.email },

@@ -1,9 +1,9 @@
 import { principalCan, readableSpaces } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import type { Em } from '../../db/orm.js';
 import { pgTextArray } from '../../db/sql.js';
 import { AppError } from '../../errors.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
-import type { KeyServiceContext } from '../api-key/key-access.js';
 import { cursorTimeSql, decodeTimeCursor, encodeTimeCursor } from '../event/time-cursor.js';
 import { Space } from '../space/space.entity.js';
 import { CSV_EXPORT_MAX_ROWS, toCsv } from './csv.js';
@@ -16,9 +16,6 @@ import type {
   TRequestLog,
 } from './request-log.schemas.js';
 
-/** What a read of tenant data needs: the tenant, who reads, and a clock for tests. */
-export type TenantReadContext = Pick<KeyServiceContext, 'em' | 'organizationId' | 'principal' | 'now'>;
-
 /**
  * The rows a principal may read: one key's, one space's, or those of a set of spaces (`all`
  * for org owners and admins). Resolving it is where visibility is decided: a key or space the
@@ -30,14 +27,14 @@ export type LogScope =
   | { kind: 'spaces'; spaceIds: 'all' | string[] };
 
 /** Loads a key of the tenant that the principal may read, else NOT_FOUND. */
-export async function loadReadableKey(ctx: TenantReadContext, keyId: string): Promise<ApiKey> {
+export async function loadReadableKey(ctx: ServiceContext, keyId: string): Promise<ApiKey> {
   const key = await ctx.em.findOne(ApiKey, { id: keyId, organization: ctx.organizationId });
   if (!key || !principalCan(ctx.principal, 'key.read', key.space.id)) throw AppError.notFound('API key');
   return key;
 }
 
 export async function resolveLogScope(
-  ctx: TenantReadContext,
+  ctx: ServiceContext,
   target: { keyId?: string | undefined; spaceId?: string | undefined },
 ): Promise<LogScope> {
   if (target.keyId !== undefined && target.spaceId !== undefined) {
@@ -178,7 +175,7 @@ function toRequestLog(row: LogRow): TRequestLog {
  * key, space or organization `(…, time, id)` index). Filters combine with AND; `endpoint`
  * matches a prefix. Logs are written in batches, so the newest second may not be there yet.
  */
-export async function listRequestLogs(ctx: TenantReadContext, input: TListLogs): Promise<TLogPage> {
+export async function listRequestLogs(ctx: ServiceContext, input: TListLogs): Promise<TLogPage> {
   const scope = await resolveLogScope(ctx, input);
   const where = filterConditions(ctx.organizationId, scope, input);
   if (input.cursor !== undefined) {
@@ -222,7 +219,7 @@ function fileStamp(iso: string): string {
  * admin can export the rest with an earlier `to`. Same visibility rules as the list.
  */
 export async function exportRequestLogsCsv(
-  ctx: TenantReadContext,
+  ctx: ServiceContext,
   input: TExportLogs,
   maxRows = CSV_EXPORT_MAX_ROWS,
 ): Promise<TCsvExport> {

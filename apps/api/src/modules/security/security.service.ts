@@ -1,4 +1,4 @@
-import type { OrgScope } from '../../auth/org-scope.js';
+import { auditOf, authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
@@ -40,12 +40,13 @@ function parseDetails(value: SecurityRow['details']): Record<string, unknown> {
   return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
 }
 
-/** The organization's security events, newest first, optionally of one kind. */
+/** The organization's security events, newest first, optionally of one kind. Needs `security.read`. */
 export async function listSecurityEvents(
-  em: Em,
-  organizationId: string,
+  ctx: ServiceContext,
   input: TListSecurityEvents,
 ): Promise<TSecurityEventPage> {
+  authorize(ctx, 'security.read');
+  const { em, organizationId } = ctx;
   const conditions = ['e.organization_id = ?'];
   const params: unknown[] = [organizationId];
   if (input.kind !== undefined) {
@@ -86,8 +87,18 @@ export async function listSecurityEvents(
  * IPs blocked now (§3 failed attempts) whose block was attributed to the organization: the
  * newest `ip_blocked` event per IP that has not run out, confirmed against the counters (the
  * source of truth: an IP unblocked since, or forgotten by a restart, is not listed).
+ * Needs `security.read`.
  */
 export async function blockedIps(
+  ctx: ServiceContext,
+  counters: Pick<Counters, 'ipBlockedUntil'>,
+): Promise<TBlockedIps> {
+  authorize(ctx, 'security.read');
+  return findBlockedIps(ctx.em, ctx.organizationId, counters, ctx.now);
+}
+
+/** {@link blockedIps} without the permission check, optionally for one IP only. */
+async function findBlockedIps(
   em: Em,
   organizationId: string,
   counters: Pick<Counters, 'ipBlockedUntil'>,
@@ -132,28 +143,30 @@ export async function blockedIps(
  * Lifts a block attributed to the organization (an IP blocked because of another tenant's
  * keys is not this tenant's to lift: NOT_FOUND). The `ip_unblocked` event and the audit row
  * are written first, then the counters forget the block, so no unblock goes unrecorded.
+ * Needs `security.manage`.
  */
 export async function unblockIp(
-  em: Em,
-  scope: OrgScope,
-  counters: Pick<Counters, 'ipBlockedUntil' | 'unblockIp'>,
+  ctx: ServiceContext,
   ip: string,
-  now: Date = new Date(),
+  counters: Pick<Counters, 'ipBlockedUntil' | 'unblockIp'>,
 ): Promise<{ ip: string; unblocked: true }> {
-  const blocks = (await blockedIps(em, scope.orgId, counters, now, ip)).items;
+  authorize(ctx, 'security.manage');
+  const { em, organizationId, now } = ctx;
+  const audit = auditOf(ctx);
+  const blocks = (await findBlockedIps(em, organizationId, counters, now, ip)).items;
   const [blocked] = blocks;
   if (!blocked) throw AppError.notFound('Blocked IP');
   em.create(SecurityEvent, {
     id: newId('sec'),
-    organizationId: scope.orgId,
+    organizationId,
     kind: 'ip_unblocked',
     ip,
     keyId: null,
-    details: { by: scope.audit.label, was_blocked_until: blocked.until },
+    details: { by: audit.label, was_blocked_until: blocked.until },
     createdAt: now,
   });
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  recordAudit(em, audit, {
+    organizationId,
     action: 'security.ip_unblock',
     target: { type: 'ip', id: null, label: ip },
     before: { blockedUntil: blocked.until },
@@ -161,7 +174,7 @@ export async function unblockIp(
   });
   await em.flush();
   for (const block of blocks)
-    await counters.unblockIp(blockSubject(block.scope === 'organization' ? scope.orgId : null, ip));
+    await counters.unblockIp(blockSubject(block.scope === 'organization' ? organizationId : null, ip));
   return { ip, unblocked: true };
 }
 
@@ -191,10 +204,10 @@ interface FailureGroup {
  * backend reported them through verify, or they named one of its key ids with a wrong secret)
  * and refusals of its known keys ({@link FAILED_AUTH_CODES}, from the request logs), with the
  * key ids they named and whether the IP is blocked now (§6: visible before it becomes a block).
+ * Needs `security.read`.
  */
 export async function failedAuthByIp(
-  em: Em,
-  organizationId: string,
+  ctx: ServiceContext,
   input: {
     from?: string | undefined;
     to?: string | undefined;
@@ -202,8 +215,9 @@ export async function failedAuthByIp(
     keyId?: string | undefined;
   },
   counters: Pick<Counters, 'ipBlockedUntil'>,
-  now: Date = new Date(),
 ): Promise<TFailedAuth> {
+  authorize(ctx, 'security.read');
+  const { em, organizationId, now } = ctx;
   const { from, to } = period(input, now);
   const logFilters: string[] = [];
   const failureFilters: string[] = [];
@@ -295,13 +309,14 @@ export async function failedAuthByIp(
 /**
  * Rate-limit (429) and quota refusals of the organization's keys over the period, per key and
  * time bucket (an hour; a day for periods over a week), busiest keys first (at most 50).
+ * Needs `security.read`.
  */
 export async function rateLimitHits(
-  em: Em,
-  organizationId: string,
+  ctx: ServiceContext,
   input: { from?: string | undefined; to?: string | undefined; keyId?: string | undefined },
-  now: Date = new Date(),
 ): Promise<TRateLimitHits> {
+  authorize(ctx, 'security.read');
+  const { em, organizationId, now } = ctx;
   const { from, to } = period(input, now);
   const bucketMs = to.getTime() - from.getTime() > 7 * DAY_MS ? DAY_MS : 3_600_000;
   const unit = bucketMs === DAY_MS ? 'day' : 'hour';

@@ -1,4 +1,4 @@
-import type { OrgScope } from '../../auth/org-scope.js';
+import { auditOf, authorizeSpace, type ServiceContext } from '../../auth/service-context.js';
 import type { Em } from '../../db/orm.js';
 import { sha256Hex } from '../../digest.js';
 import { AppError } from '../../errors.js';
@@ -145,14 +145,15 @@ export function svgProblem(text: string): string | null {
 /**
  * Stores an uploaded logo for a space and points the space's logo at it. The type comes from
  * the content; PNG and JPEG are kept as they are, SVG only when it passes {@link svgProblem}.
- * Errors name the `file` field.
+ * Errors name the `file` field. Space admins and org owners/admins.
  */
 export async function uploadSpaceLogo(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   spaceId: string,
   base64: string,
 ): Promise<{ logoUrl: string }> {
+  authorizeSpace(ctx, 'space.update', spaceId);
+  const { em } = ctx;
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length === 0) throw AppError.field('BAD_REQUEST', 'file', 'Choose an image file');
   if (bytes.length > MAX_LOGO_BYTES) {
@@ -164,7 +165,7 @@ export async function uploadSpaceLogo(
     const problem = svgProblem(bytes.toString('utf8'));
     if (problem) throw AppError.field('BAD_REQUEST', 'file', `${problem}; export it as PNG instead`);
   }
-  const space = await em.findOne(Space, { id: spaceId, organization: scope.orgId });
+  const space = await em.findOne(Space, { id: spaceId, organization: ctx.organizationId });
   if (!space) throw AppError.notFound('Space');
   if (space.archivedAt) throw new AppError('PRECONDITION_FAILED', 'This space is archived');
   const hash = sha256Hex(bytes).slice(0, 32);
@@ -172,7 +173,7 @@ export async function uploadSpaceLogo(
   await em.nativeDelete(SpaceLogo, { spaceId: space.id });
   em.create(SpaceLogo, {
     spaceId: space.id,
-    organizationId: scope.orgId,
+    organizationId: ctx.organizationId,
     hash,
     contentType: CONTENT_TYPE[kind],
     content: bytes,
@@ -180,8 +181,8 @@ export async function uploadSpaceLogo(
   });
   const before = space.logoUrl ?? null;
   space.logoUrl = logoUrl;
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  recordAudit(em, auditOf(ctx), {
+    organizationId: ctx.organizationId,
     action: 'space.update',
     target: { type: 'space', id: space.id, label: space.name },
     before: { logoUrl: before },

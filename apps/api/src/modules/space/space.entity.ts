@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 import { Organization } from '../organization/organization.entity.js';
 import { User } from '../user/user.entity.js';
 
@@ -20,11 +21,7 @@ export const SpaceSchema = defineEntity({
     /** Scope strings (§4 grammar) keys of this space may hold; always includes the reserved `keys:*` scopes. */
     scopeCatalog: p.json<string[]>(),
     archivedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

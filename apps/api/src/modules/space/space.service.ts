@@ -5,15 +5,15 @@ import {
   scopesOutsideCatalog,
   slugify,
 } from '@keysmith/domain';
-import type { OrgScope } from '../../auth/org-scope.js';
-import { seesEverySpace } from '../../auth/policy.js';
+import { readableSpaces } from '../../auth/principal.js';
+import { auditOf, authorize, authorizeSpace, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError, isUniqueViolation } from '../../errors.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
 import { Membership } from '../membership/membership.entity.js';
-import { Space, SpaceMembership } from './space.entity.js';
+import { Space, SpaceMembership, type TSpaceRole } from './space.entity.js';
 import type {
   TAddSpaceMember,
   TCreateSpace,
@@ -54,9 +54,14 @@ async function countsBySpace(
   return { keys, members };
 }
 
+/** The caller's own role in the space: a signed-in member's, null for anyone else. */
+function myRoleIn(ctx: ServiceContext, spaceId: string): TSpaceRole | null {
+  return ctx.principal.kind === 'user' ? (ctx.principal.actor.spaceRoles.get(spaceId) ?? null) : null;
+}
+
 function toSpaceDto(
   space: Space,
-  scope: OrgScope,
+  ctx: ServiceContext,
   counts: { keys: Record<string, number>; members: Record<string, number> },
 ): TSpace {
   return {
@@ -71,13 +76,13 @@ function toSpaceDto(
     archivedAt: space.archivedAt ?? null,
     keyCount: counts.keys[space.id] ?? 0,
     memberCount: counts.members[space.id] ?? 0,
-    myRole: scope.actor.spaceRoles.get(space.id) ?? null,
+    myRole: myRoleIn(ctx, space.id),
     createdAt: space.createdAt,
   };
 }
 
-async function spaceDto(em: Em, scope: OrgScope, space: Space): Promise<TSpace> {
-  return toSpaceDto(space, scope, await countsBySpace(em, scope.orgId, [space.id]));
+async function spaceDto(ctx: ServiceContext, space: Space): Promise<TSpace> {
+  return toSpaceDto(space, ctx, await countsBySpace(ctx.em, ctx.organizationId, [space.id]));
 }
 
 /** A space of the caller's organization, or NOT_FOUND (also for another organization's id). */
@@ -89,32 +94,38 @@ async function findSpace(em: Em, orgId: string, spaceId: string): Promise<Space>
 
 /**
  * The spaces the caller may see, by name: every space for org owners and admins, only their
- * own for members. Archived spaces are included and flagged.
+ * own for members. Archived spaces are included and flagged. Every member may list.
  */
-export async function listSpaces(em: Em, scope: OrgScope): Promise<TSpace[]> {
-  const where = seesEverySpace(scope.actor)
-    ? { organization: scope.orgId }
-    : { organization: scope.orgId, id: { $in: [...scope.actor.spaceRoles.keys()] } };
+export async function listSpaces(ctx: ServiceContext): Promise<TSpace[]> {
+  authorize(ctx, 'space.list');
+  const { em, organizationId } = ctx;
+  const readable = readableSpaces(ctx.principal);
+  const where =
+    readable === 'all'
+      ? { organization: organizationId }
+      : { organization: organizationId, id: { $in: readable } };
   const spaces = await em.find(Space, where, { orderBy: { name: 'asc', id: 'asc' } });
   const counts = await countsBySpace(
     em,
-    scope.orgId,
+    organizationId,
     spaces.map((s) => s.id),
   );
-  return spaces.map((s) => toSpaceDto(s, scope, counts));
+  return spaces.map((s) => toSpaceDto(s, ctx, counts));
 }
 
-/** One space; the caller's right to read it is checked by the procedure. */
-export async function getSpace(em: Em, scope: OrgScope, spaceId: string): Promise<TSpace> {
-  return spaceDto(em, scope, await findSpace(em, scope.orgId, spaceId));
+/** One space, for anyone who may read it; others get NOT_FOUND. */
+export async function getSpace(ctx: ServiceContext, spaceId: string): Promise<TSpace> {
+  authorizeSpace(ctx, 'space.read', spaceId);
+  return spaceDto(ctx, await findSpace(ctx.em, ctx.organizationId, spaceId));
 }
 
 /**
  * Creates a space. The catalog always holds the reserved scopes; the logo defaults to a
  * colour derived from the id. A slug derived from the name gets a suffix when taken; a slug
- * the user typed is never altered (CONFLICT on `slug`).
+ * the user typed is never altered (CONFLICT on `slug`). Owners and admins.
  */
-export async function createSpace(em: Em, scope: OrgScope, input: TCreateSpace): Promise<TSpace> {
+export async function createSpace(ctx: ServiceContext, input: TCreateSpace): Promise<TSpace> {
+  authorize(ctx, 'space.create');
   const chosen = input.slug;
   const derived = slugify(input.name);
   const base = chosen ?? (derived.length >= 2 ? derived : 'space');
@@ -122,12 +133,12 @@ export async function createSpace(em: Em, scope: OrgScope, input: TCreateSpace):
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 ? base : `${base.slice(0, 40)}-${newId('spc').slice(-6).toLowerCase()}`;
     try {
-      const space = await em.transactional(
+      const space = await ctx.em.transactional(
         async (tx) => {
           const id = newId('spc');
           const created = tx.create(Space, {
             id,
-            organization: scope.orgId,
+            organization: ctx.organizationId,
             name: input.name,
             slug,
             logoColor: input.logoColor ?? avatarColorFor(id),
@@ -135,8 +146,8 @@ export async function createSpace(em: Em, scope: OrgScope, input: TCreateSpace):
             scopeCatalog,
             archivedAt: null,
           });
-          recordAudit(tx, scope.audit, {
-            organizationId: scope.orgId,
+          recordAudit(tx, auditOf(ctx), {
+            organizationId: ctx.organizationId,
             action: 'space.create',
             target: spaceTarget(created),
             after: spaceSnapshot(created),
@@ -146,7 +157,7 @@ export async function createSpace(em: Em, scope: OrgScope, input: TCreateSpace):
         },
         { clear: true },
       );
-      return spaceDto(em, scope, space);
+      return spaceDto(ctx, space);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (chosen) throw AppError.field('CONFLICT', 'slug', SLUG_TAKEN);
@@ -174,11 +185,13 @@ async function scopesInUseOutside(tx: Em, space: Space, catalog: string[]): Prom
 /**
  * Renames the space, sets its logo or edits its scope catalog. The reserved `keys:*` scopes
  * stay whatever the input says, and a scope that live keys still hold cannot be removed.
+ * Space admins and org owners/admins.
  */
-export async function updateSpace(em: Em, scope: OrgScope, input: TUpdateSpace): Promise<TSpace> {
-  const space = await em.transactional(
+export async function updateSpace(ctx: ServiceContext, input: TUpdateSpace): Promise<TSpace> {
+  authorizeSpace(ctx, 'space.update', input.spaceId);
+  const space = await ctx.em.transactional(
     async (tx) => {
-      const found = await findSpace(tx, scope.orgId, input.spaceId);
+      const found = await findSpace(tx, ctx.organizationId, input.spaceId);
       if (found.archivedAt) throw new AppError('PRECONDITION_FAILED', ARCHIVED);
       const before = spaceSnapshot(found);
       if (input.name !== undefined) found.name = input.name;
@@ -198,8 +211,8 @@ export async function updateSpace(em: Em, scope: OrgScope, input: TUpdateSpace):
       }
       const diff = changedFields(before, spaceSnapshot(found));
       if (diff) {
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.update',
           target: spaceTarget(found),
           ...diff,
@@ -210,39 +223,41 @@ export async function updateSpace(em: Em, scope: OrgScope, input: TUpdateSpace):
     },
     { clear: true },
   );
-  return spaceDto(em, scope, space);
+  return spaceDto(ctx, space);
 }
 
 /**
  * Deletes a space that has never had a key; a space with keys is archived instead, so key
  * history survives. The space row is locked first: a key inserted concurrently either is
  * counted (and the space archived) or fails its foreign key check after the delete.
+ * Org owners and admins.
  */
-export async function deleteSpace(em: Em, scope: OrgScope, spaceId: string): Promise<TDeleteSpaceResult> {
-  return em.transactional(
+export async function deleteSpace(ctx: ServiceContext, spaceId: string): Promise<TDeleteSpaceResult> {
+  authorizeSpace(ctx, 'space.delete', spaceId);
+  return ctx.em.transactional(
     async (tx) => {
       const locked = await tx.execute(
         'select "id" from "spaces" where "id" = ? and "organization_id" = ? for update',
-        [spaceId, scope.orgId],
+        [spaceId, ctx.organizationId],
       );
       if (locked.length === 0) throw AppError.notFound('Space');
-      const space = await findSpace(tx, scope.orgId, spaceId);
-      const keyCount = await tx.count(ApiKey, { organization: scope.orgId, space: spaceId });
+      const space = await findSpace(tx, ctx.organizationId, spaceId);
+      const keyCount = await tx.count(ApiKey, { organization: ctx.organizationId, space: spaceId });
       if (keyCount === 0) {
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.delete',
           target: spaceTarget(space),
           before: { ...spaceSnapshot(space), archived: space.archivedAt != null },
         });
         await tx.flush();
-        await tx.nativeDelete(Space, { id: space.id, organization: scope.orgId });
+        await tx.nativeDelete(Space, { id: space.id, organization: ctx.organizationId });
         return { id: space.id, outcome: 'deleted' as const, keyCount };
       }
       if (!space.archivedAt) {
         space.archivedAt = new Date();
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.archive',
           target: spaceTarget(space),
           before: { archived: false },
@@ -256,15 +271,16 @@ export async function deleteSpace(em: Em, scope: OrgScope, spaceId: string): Pro
   );
 }
 
-/** Makes an archived space writable again; a no-op for an active one. */
-export async function unarchiveSpace(em: Em, scope: OrgScope, spaceId: string): Promise<TSpace> {
-  const space = await em.transactional(
+/** Makes an archived space writable again; a no-op for an active one. Org owners and admins. */
+export async function unarchiveSpace(ctx: ServiceContext, spaceId: string): Promise<TSpace> {
+  authorizeSpace(ctx, 'space.archive', spaceId);
+  const space = await ctx.em.transactional(
     async (tx) => {
-      const found = await findSpace(tx, scope.orgId, spaceId);
+      const found = await findSpace(tx, ctx.organizationId, spaceId);
       if (found.archivedAt) {
         found.archivedAt = null;
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.unarchive',
           target: spaceTarget(found),
           before: { archived: true },
@@ -276,7 +292,7 @@ export async function unarchiveSpace(em: Em, scope: OrgScope, spaceId: string): 
     },
     { clear: true },
   );
-  return spaceDto(em, scope, space);
+  return spaceDto(ctx, space);
 }
 
 function toSpaceMemberDto(sm: SpaceMembership): TSpaceMember {
@@ -291,11 +307,14 @@ function toSpaceMemberDto(sm: SpaceMembership): TSpaceMember {
   };
 }
 
-export async function listSpaceMembers(em: Em, scope: OrgScope, spaceId: string): Promise<TSpaceMember[]> {
-  await findSpace(em, scope.orgId, spaceId);
+/** The space's members and roles, for anyone who may read the space. */
+export async function listSpaceMembers(ctx: ServiceContext, spaceId: string): Promise<TSpaceMember[]> {
+  authorizeSpace(ctx, 'space.members.read', spaceId);
+  const { em } = ctx;
+  await findSpace(em, ctx.organizationId, spaceId);
   const rows = await em.find(
     SpaceMembership,
-    { organization: scope.orgId, space: spaceId },
+    { organization: ctx.organizationId, space: spaceId },
     { populate: ['user'], orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   return rows.map(toSpaceMemberDto);
@@ -322,15 +341,19 @@ async function findSpaceMember(
   return sm;
 }
 
-/** Gives an organization member a role in the space. Someone outside the organization is NOT_FOUND. */
-export async function addSpaceMember(em: Em, scope: OrgScope, input: TAddSpaceMember): Promise<TSpaceMember> {
+/**
+ * Gives an organization member a role in the space. Someone outside the organization is
+ * NOT_FOUND. Space admins and org owners/admins.
+ */
+export async function addSpaceMember(ctx: ServiceContext, input: TAddSpaceMember): Promise<TSpaceMember> {
+  authorizeSpace(ctx, 'space.members.manage', input.spaceId);
   try {
-    return await em.transactional(
+    return await ctx.em.transactional(
       async (tx) => {
-        const space = await findWritableSpace(tx, scope.orgId, input.spaceId);
+        const space = await findWritableSpace(tx, ctx.organizationId, input.spaceId);
         const member = await tx.findOne(
           Membership,
-          { organization: scope.orgId, user: input.userId },
+          { organization: ctx.organizationId, user: input.userId },
           { populate: ['user'] },
         );
         if (!member) throw AppError.notFound('Member');
@@ -339,13 +362,13 @@ export async function addSpaceMember(em: Em, scope: OrgScope, input: TAddSpaceMe
           throw AppError.field('CONFLICT', 'userId', 'This member already has a role in the space');
         const sm = tx.create(SpaceMembership, {
           id: newId('smb'),
-          organization: scope.orgId,
+          organization: ctx.organizationId,
           space: space.id,
           user: member.user,
           role: input.role,
         });
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.member_add',
           target: spaceTarget(space),
           after: { userId: member.user.id, email: member.user.email, role: input.role },
@@ -363,18 +386,19 @@ export async function addSpaceMember(em: Em, scope: OrgScope, input: TAddSpaceMe
   }
 }
 
+/** Changes a space member's role. Space admins and org owners/admins. */
 export async function changeSpaceMemberRole(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TAddSpaceMember,
 ): Promise<TSpaceMember> {
-  return em.transactional(
+  authorizeSpace(ctx, 'space.members.manage', input.spaceId);
+  return ctx.em.transactional(
     async (tx) => {
-      const space = await findWritableSpace(tx, scope.orgId, input.spaceId);
-      const sm = await findSpaceMember(tx, scope.orgId, space.id, input.userId);
+      const space = await findWritableSpace(tx, ctx.organizationId, input.spaceId);
+      const sm = await findSpaceMember(tx, ctx.organizationId, space.id, input.userId);
       if (sm.role !== input.role) {
-        recordAudit(tx, scope.audit, {
-          organizationId: scope.orgId,
+        recordAudit(tx, auditOf(ctx), {
+          organizationId: ctx.organizationId,
           action: 'space.member_role_change',
           target: spaceTarget(space),
           before: { userId: sm.user.id, email: sm.user.email, role: sm.role },
@@ -389,17 +413,18 @@ export async function changeSpaceMemberRole(
   );
 }
 
+/** Takes a member's role in the space away. Space admins and org owners/admins. */
 export async function removeSpaceMember(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: { spaceId: string; userId: string },
 ): Promise<void> {
-  await em.transactional(
+  authorizeSpace(ctx, 'space.members.manage', input.spaceId);
+  await ctx.em.transactional(
     async (tx) => {
-      const space = await findWritableSpace(tx, scope.orgId, input.spaceId);
-      const sm = await findSpaceMember(tx, scope.orgId, space.id, input.userId);
-      recordAudit(tx, scope.audit, {
-        organizationId: scope.orgId,
+      const space = await findWritableSpace(tx, ctx.organizationId, input.spaceId);
+      const sm = await findSpaceMember(tx, ctx.organizationId, space.id, input.userId);
+      recordAudit(tx, auditOf(ctx), {
+        organizationId: ctx.organizationId,
         action: 'space.member_remove',
         target: spaceTarget(space),
         before: { userId: sm.user.id, email: sm.user.email, role: sm.role },

@@ -8,17 +8,13 @@ import {
 } from '@keysmith/domain';
 import type { FilterQuery } from '@mikro-orm/core';
 import { readableSpaces } from '../../auth/principal.js';
+import type { ServiceContext } from '../../auth/service-context.js';
 import { AppError } from '../../errors.js';
 import type { PersistedUsage } from '../../verify/ports.js';
 import { ApiKey } from '../api-key/api-key.entity.js';
 import { keyStateFilter } from '../api-key/key-state.js';
 import { Organization } from '../organization/organization.entity.js';
-import {
-  loadReadableKey,
-  resolveLogScope,
-  scopeConditions,
-  type TenantReadContext,
-} from '../request-log/request-log.service.js';
+import { loadReadableKey, resolveLogScope, scopeConditions } from '../request-log/request-log.service.js';
 import type {
   TKeySeries,
   TKeyUsage,
@@ -61,14 +57,10 @@ function bucketsOf(usage: PersistedUsage, window: QuotaWindowName): UsageBucket[
  * monthly, the total row) go through the domain's `computeRollingWindow`, the arithmetic the
  * verify pipeline uses. Other API processes' credits appear after their next flush (≤ 1 s).
  */
-export async function keyUsage(
-  ctx: TenantReadContext,
-  usage: UsageReader,
-  keyId: string,
-): Promise<TKeyUsage> {
+export async function keyUsage(ctx: ServiceContext, usage: UsageReader, keyId: string): Promise<TKeyUsage> {
   const key = await loadReadableKey(ctx, keyId);
   await usage.flush();
-  const now = (ctx.now ?? new Date()).getTime();
+  const now = ctx.now.getTime();
   const persisted = await usage.load(key.id, now);
   const windows: TQuotaWindowUsage[] = [];
   for (const window of QUOTA_WINDOW_NAMES) {
@@ -97,15 +89,11 @@ const RANGES: Record<TUsageRange, { bucket: 'hour' | 'day'; sizeMs: number; coun
  * day buckets for 30 d, the last one being the current (partial) bucket. Admitted means `VALID`;
  * every other outcome is refused. Every bucket is present, zero-filled.
  */
-export async function keySeries(
-  ctx: TenantReadContext,
-  keyId: string,
-  range: TUsageRange,
-): Promise<TKeySeries> {
+export async function keySeries(ctx: ServiceContext, keyId: string, range: TUsageRange): Promise<TKeySeries> {
   const scope = await resolveLogScope(ctx, { keyId });
   if (scope.kind !== 'key') throw AppError.notFound('API key');
   const { bucket, sizeMs, count } = RANGES[range];
-  const now = (ctx.now ?? new Date()).getTime();
+  const now = ctx.now.getTime();
   const end = Math.floor(now / sizeMs) * sizeMs + sizeMs;
   const start = end - count * sizeMs;
   const where = scopeConditions(ctx.organizationId, scope);
@@ -154,7 +142,7 @@ export async function keySeries(
  * key made none in the range (most keys never call verify).
  */
 async function verifyCallSeries(
-  ctx: TenantReadContext,
+  ctx: ServiceContext,
   keyId: string,
   start: number,
   end: number,
@@ -198,7 +186,7 @@ async function verifyCallSeries(
  */
 const RATE_COUNTED = `r.code in ('VALID', 'QUOTA_EXCEEDED') and not (r.method = 'POST' and r.endpoint = '/v1/keys/verify')`;
 
-async function peakPer(ctx: TenantReadContext, unit: 'second' | 'minute', since: Date): Promise<number> {
+async function peakPer(ctx: ServiceContext, unit: 'second' | 'minute', since: Date): Promise<number> {
   const [row] = await ctx.em.getConnection().execute<{ peak: number | string }[]>(
     `select coalesce(max(n), 0) as peak from (
        select count(*) as n from request_logs r
@@ -214,8 +202,8 @@ async function peakPer(ctx: TenantReadContext, unit: 'second' | 'minute', since:
  * the spaces the caller may read, like the key list), its plan caps against the busiest
  * calendar second and minute of the last hour (account-wide, as the caps are), and key counts.
  */
-export async function usageOverview(ctx: TenantReadContext): Promise<TUsageOverview> {
-  const now = ctx.now ?? new Date();
+export async function usageOverview(ctx: ServiceContext): Promise<TUsageOverview> {
+  const now = ctx.now;
   const org = await ctx.em.findOneOrFail(
     Organization,
     { id: ctx.organizationId },

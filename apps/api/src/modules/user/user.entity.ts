@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 
 /** An admin of the SPA. Email is unique case-insensitively: `emailNormalized` carries the constraint. */
 export const UserSchema = defineEntity({
@@ -11,11 +12,7 @@ export const UserSchema = defineEntity({
     displayName: p.string().length(128),
     avatarColor: p.string().length(7),
     passwordHash: p.text().hidden().lazy(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

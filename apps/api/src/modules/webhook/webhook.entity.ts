@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { timestamps } from '../../db/entity-fields.js';
 import { Event } from '../event/event.entity.js';
 import { Organization } from '../organization/organization.entity.js';
 
@@ -25,11 +26,7 @@ export const WebhookEndpointSchema = defineEntity({
     /** Shown in the admin to tell secrets apart (`whsec_…last4`). */
     secretHint: p.string().length(32),
     active: p.boolean().default(true),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

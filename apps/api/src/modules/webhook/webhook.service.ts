@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { OrgScope } from '../../auth/org-scope.js';
+import { auditOf, authorize, type ServiceContext } from '../../auth/service-context.js';
 import { newId } from '../../db/ids.js';
 import type { Em } from '../../db/orm.js';
 import { AppError } from '../../errors.js';
@@ -20,10 +20,11 @@ import type {
 } from './webhook.schemas.js';
 import { validateWebhookUrl, type WebhookTargetPolicy } from './webhook-url.js';
 
-/** What the webhook services need besides the tenant: the secret box, the URL rules, the clock. */
+/** What the webhook services need besides the context: the secret box, the URL rules. */
 export interface WebhookDeps {
   secrets: SecretBox;
   policy: WebhookTargetPolicy;
+  /** The instant to act at, if not the context's. */
   now?: Date;
 }
 
@@ -73,16 +74,18 @@ function auditView(endpoint: WebhookEndpoint): Record<string, unknown> {
   };
 }
 
-async function loadEndpoint(em: Em, scope: OrgScope, endpointId: string): Promise<WebhookEndpoint> {
-  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, organization: scope.orgId });
+async function loadEndpoint(em: Em, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
+  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, organization: organizationId });
   if (!endpoint) throw AppError.notFound('Webhook endpoint');
   return endpoint;
 }
 
-export async function listEndpoints(em: Em, scope: OrgScope): Promise<TWebhookEndpoint[]> {
-  const endpoints = await em.find(
+/** The organization's endpoints, oldest first; secrets only as hints. Needs `webhook.read`. */
+export async function listEndpoints(ctx: ServiceContext): Promise<TWebhookEndpoint[]> {
+  authorize(ctx, 'webhook.read');
+  const endpoints = await ctx.em.find(
     WebhookEndpoint,
-    { organization: scope.orgId },
+    { organization: ctx.organizationId },
     { orderBy: { createdAt: 'asc', id: 'asc' } },
   );
   const now = new Date();
@@ -91,14 +94,15 @@ export async function listEndpoints(em: Em, scope: OrgScope): Promise<TWebhookEn
 
 /** Registers an endpoint; the answer carries its signing secret, which is never shown again. */
 export async function createEndpoint(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TCreateWebhook,
   deps: WebhookDeps,
 ): Promise<TWebhookWithSecret> {
-  const now = deps.now ?? new Date();
+  authorize(ctx, 'webhook.manage');
+  const { em, organizationId } = ctx;
+  const now = deps.now ?? ctx.now;
   const url = validateWebhookUrl(input.url, deps.policy);
-  const count = await em.count(WebhookEndpoint, { organization: scope.orgId });
+  const count = await em.count(WebhookEndpoint, { organization: organizationId });
   if (count >= MAX_ENDPOINTS_PER_ORGANIZATION) {
     throw new AppError(
       'PRECONDITION_FAILED',
@@ -109,7 +113,7 @@ export async function createEndpoint(
   const secret = generateWebhookSecret();
   const endpoint = em.create(WebhookEndpoint, {
     id,
-    organization: scope.orgId,
+    organization: organizationId,
     url,
     description: input.description ?? '',
     events: input.events,
@@ -119,8 +123,8 @@ export async function createEndpoint(
     createdAt: now,
     updatedAt: now,
   });
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  recordAudit(em, auditOf(ctx), {
+    organizationId,
     action: 'webhook.create',
     target: { type: 'webhook_endpoint', id, label: url },
     after: auditView(endpoint),
@@ -135,14 +139,14 @@ export async function createEndpoint(
  * later does not unleash a backlog of stale events.
  */
 export async function updateEndpoint(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TUpdateWebhook,
   deps: WebhookDeps,
 ): Promise<TWebhookEndpoint> {
-  const now = deps.now ?? new Date();
-  return em.transactional(async (tx) => {
-    const endpoint = await loadEndpoint(tx, scope, input.endpointId);
+  authorize(ctx, 'webhook.manage');
+  const now = deps.now ?? ctx.now;
+  return ctx.em.transactional(async (tx) => {
+    const endpoint = await loadEndpoint(tx, ctx.organizationId, input.endpointId);
     const before = auditView(endpoint);
     if (input.url !== undefined) endpoint.url = validateWebhookUrl(input.url, deps.policy);
     if (input.description !== undefined) endpoint.description = input.description;
@@ -157,8 +161,8 @@ export async function updateEndpoint(
         { status: 'failed', lastError: 'endpoint disabled before delivery' },
       );
     }
-    recordAudit(tx, scope.audit, {
-      organizationId: scope.orgId,
+    recordAudit(tx, auditOf(ctx), {
+      organizationId: ctx.organizationId,
       action: 'webhook.update',
       target: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
       ...diff,
@@ -174,15 +178,16 @@ export async function updateEndpoint(
  * without losing events; without one the old secret stops at once.
  */
 export async function rotateEndpointSecret(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   input: TRotateWebhookSecret,
   deps: WebhookDeps,
 ): Promise<TWebhookWithSecret> {
-  const now = deps.now ?? new Date();
+  authorize(ctx, 'webhook.manage');
+  const { em } = ctx;
+  const now = deps.now ?? ctx.now;
   const endpoint = await em.findOne(
     WebhookEndpoint,
-    { id: input.endpointId, organization: scope.orgId },
+    { id: input.endpointId, organization: ctx.organizationId },
     { populate: ['secretCiphertext'] },
   );
   if (!endpoint) throw AppError.notFound('Webhook endpoint');
@@ -193,8 +198,8 @@ export async function rotateEndpointSecret(
   endpoint.previousSecretExpiresAt = overlapEnds;
   endpoint.secretCiphertext = deps.secrets.seal(secret, secretContext(endpoint.id));
   endpoint.secretHint = secretHint(secret);
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  recordAudit(em, auditOf(ctx), {
+    organizationId: ctx.organizationId,
     action: 'webhook.rotate_secret',
     target: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
     before: { secretHint: previousHint },
@@ -205,10 +210,12 @@ export async function rotateEndpointSecret(
 }
 
 /** Removes the endpoint and its delivery log (the events stay: they are the notification list). */
-export async function deleteEndpoint(em: Em, scope: OrgScope, endpointId: string): Promise<{ id: string }> {
-  const endpoint = await loadEndpoint(em, scope, endpointId);
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+export async function deleteEndpoint(ctx: ServiceContext, endpointId: string): Promise<{ id: string }> {
+  authorize(ctx, 'webhook.manage');
+  const { em } = ctx;
+  const endpoint = await loadEndpoint(em, ctx.organizationId, endpointId);
+  recordAudit(em, auditOf(ctx), {
+    organizationId: ctx.organizationId,
     action: 'webhook.delete',
     target: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
     before: auditView(endpoint),
@@ -260,14 +267,12 @@ const DELIVERY_COLUMNS = `d.id, d.endpoint_id, d.event_id, e.type as event_type,
   ${cursorTimeSql('d.created_at')} as cursor_time`;
 
 /** The delivery log of one endpoint, newest first, with attempts and the last answer of each. */
-export async function listDeliveries(
-  em: Em,
-  scope: OrgScope,
-  input: TListDeliveries,
-): Promise<TDeliveryPage> {
-  await loadEndpoint(em, scope, input.endpointId);
+export async function listDeliveries(ctx: ServiceContext, input: TListDeliveries): Promise<TDeliveryPage> {
+  authorize(ctx, 'webhook.read');
+  const { em } = ctx;
+  await loadEndpoint(em, ctx.organizationId, input.endpointId);
   const where = ['d.organization_id = ?', 'd.endpoint_id = ?'];
-  const params: unknown[] = [scope.orgId, input.endpointId];
+  const params: unknown[] = [ctx.organizationId, input.endpointId];
   if (input.status) {
     where.push('d.status = ?');
     params.push(input.status);
@@ -299,15 +304,16 @@ export async function listDeliveries(
  * schedule. The original delivery stays in the log as it was.
  */
 export async function redeliver(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   deliveryId: string,
   deps: Pick<WebhookDeps, 'now'> = {},
 ): Promise<TWebhookDelivery> {
-  const now = deps.now ?? new Date();
+  authorize(ctx, 'webhook.manage');
+  const { em, organizationId } = ctx;
+  const now = deps.now ?? ctx.now;
   const original = await em.findOne(
     WebhookDelivery,
-    { id: deliveryId, organizationId: scope.orgId },
+    { id: deliveryId, organizationId },
     { populate: ['endpoint', 'event'] },
   );
   if (!original) throw AppError.notFound('Delivery');
@@ -320,9 +326,9 @@ export async function redeliver(
     status: 'pending',
   });
   if (pending > 0) throw new AppError('CONFLICT', 'This event is already queued for this endpoint');
-  const copy = queueDelivery(em, scope.orgId, original.event, original.endpoint, now);
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  const copy = queueDelivery(em, organizationId, original.event, original.endpoint, now);
+  recordAudit(em, auditOf(ctx), {
+    organizationId,
     action: 'webhook.redeliver',
     target: { type: 'webhook_endpoint', id: original.endpoint.id, label: original.endpoint.url },
     after: { deliveryId: copy.id, redeliveryOf: original.id, eventId: original.event.id },
@@ -381,20 +387,21 @@ function pendingDeliveryDto(
  * are not notifications.
  */
 export async function sendTestEvent(
-  em: Em,
-  scope: OrgScope,
+  ctx: ServiceContext,
   endpointId: string,
   deps: Pick<WebhookDeps, 'now'> = {},
 ): Promise<TWebhookDelivery> {
-  const now = deps.now ?? new Date();
-  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, organization: scope.orgId });
+  authorize(ctx, 'webhook.manage');
+  const { em, organizationId } = ctx;
+  const now = deps.now ?? ctx.now;
+  const endpoint = await em.findOne(WebhookEndpoint, { id: endpointId, organization: organizationId });
   if (!endpoint) throw AppError.notFound('Webhook endpoint');
   if (!endpoint.active) {
     throw new AppError('PRECONDITION_FAILED', 'This endpoint is disabled: enable it to send a test event');
   }
   const event = em.create(Event, {
     id: newId('evt'),
-    organizationId: scope.orgId,
+    organizationId,
     type: 'webhook.test',
     payload: {
       endpoint_id: endpoint.id,
@@ -402,9 +409,9 @@ export async function sendTestEvent(
     },
     createdAt: now,
   });
-  const delivery = queueDelivery(em, scope.orgId, event, endpoint, now);
-  recordAudit(em, scope.audit, {
-    organizationId: scope.orgId,
+  const delivery = queueDelivery(em, organizationId, event, endpoint, now);
+  recordAudit(em, auditOf(ctx), {
+    organizationId,
     action: 'webhook.test',
     target: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
     after: { deliveryId: delivery.id, eventId: event.id },

@@ -37,16 +37,21 @@ export const getApiKeyRoute = defineKeyRoute({
       },
     },
   },
-  handle: async ({ app, keys, params }) => {
-    const record = await getKey(keys, params.id);
+  handle: async ({ app, service, params }) => {
+    const record = await getKey(service, params.id);
     // The admin's reader (`usage.key`), so both show the same numbers at the same moment. Its
     // flush here is the hot path's whole flush: the request counts below read the logs too.
     const usage = await keyUsage(
-      keys,
+      service,
       { flush: app.verification.flush, load: (keyId, now) => app.verification.usage.load(keyId, now) },
       record.id,
     );
-    const counts = await keyRequestCounts(keys.em, keys.organizationId, record.id, Date.parse(usage.asOf));
+    const counts = await keyRequestCounts(
+      service.em,
+      service.organizationId,
+      record.id,
+      Date.parse(usage.asOf),
+    );
     return {
       ...toApiKeyRecord(record),
       usage: {

@@ -41,7 +41,7 @@ export const createApiKeyRoute = defineKeyRoute({
     example: { key: EXAMPLE_KEY, ...EXAMPLE_RECORD, last_used_at: null, last_used_ip: null },
   },
   extraErrors: [409],
-  handle: async ({ auth, keys, body }) => {
+  handle: async ({ auth, service, body }) => {
     const principal = auth.principal;
     const ownSpace = auth.key.spaceId;
     const spaceId = body.space_id ?? ownSpace;
@@ -49,7 +49,7 @@ export const createApiKeyRoute = defineKeyRoute({
     if (spaceId !== ownSpace && principal.kind === 'key' && !principal.acrossSpaces) {
       throw AppError.field('NOT_FOUND', 'space_id', 'Space not found');
     }
-    const created = await createKey(keys, toCreateKeyInput(body, spaceId));
+    const created = await createKey(service, toCreateKeyInput(body, spaceId));
     return { key: created.key, ...toApiKeyRecord(created.record) };
   },
 });

@@ -26,8 +26,8 @@ export const listApiKeysRoute = defineKeyRoute({
     description: 'One page of keys and the total count',
     example: { data: [EXAMPLE_RECORD], page: 1, per_page: 25, total: 1 },
   },
-  handle: async ({ keys, query }) => {
-    const page = await listKeys(keys, toListKeysInput(query));
+  handle: async ({ service, query }) => {
+    const page = await listKeys(service, toListKeysInput(query));
     return {
       data: page.data.map(toApiKeyRecord),
       page: page.page,

@@ -24,10 +24,16 @@ export const apiKeyLogsRoute = defineKeyRoute({
     description: 'One page of request logs',
     example: { data: [EXAMPLE_LOG], next_cursor: 'MTc3ODA4Njk5MTQwOHw0ODIxMw' },
   },
-  handle: async ({ keys, params, query }) => {
+  handle: async ({ service, params, query }) => {
     // Visibility first: a foreign or out-of-space id is 404, never an empty page.
-    const key = await getKey(keys, params.id);
-    const page = await keyRequestLogPage(keys.em, keys.organizationId, key.id, query.limit, query.cursor);
+    const key = await getKey(service, params.id);
+    const page = await keyRequestLogPage(
+      service.em,
+      service.organizationId,
+      key.id,
+      query.limit,
+      query.cursor,
+    );
     return {
       data: page.rows.map((row) => ({
         id: String(row.id),

@@ -25,9 +25,9 @@ export const revokeApiKeyRoute = defineKeyRoute({
     description: 'The revoked record',
     example: { ...EXAMPLE_RECORD, status: 'revoked', revoked_at: '2026-05-07T08:00:00.000Z' },
   },
-  handle: async ({ keys, params }) => {
-    const current = await getKey(keys, params.id);
+  handle: async ({ app, service, params }) => {
+    const current = await getKey(service, params.id);
     if (current.status === 'revoked') return toApiKeyRecord(current);
-    return toApiKeyRecord(await revokeKey(keys, params.id));
+    return toApiKeyRecord(await revokeKey(service, app.keyChanges, params.id));
   },
 });

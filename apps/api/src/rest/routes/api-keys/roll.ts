@@ -39,8 +39,8 @@ export const rollApiKeyRoute = defineKeyRoute({
     },
   },
   extraErrors: [409],
-  handle: async ({ keys, params, body }) => {
-    const rolled = await rollKey(keys, params.id, body.grace_period_seconds);
+  handle: async ({ app, service, params, body }) => {
+    const rolled = await rollKey(service, app.keyChanges, params.id, body.grace_period_seconds);
     return { key: rolled.key, ...toApiKeyRecord(rolled.record) };
   },
 });

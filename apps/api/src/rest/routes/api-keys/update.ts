@@ -39,15 +39,15 @@ export const updateApiKeyRoute = defineKeyRoute({
     example: EXAMPLE_RECORD,
   },
   extraErrors: [409],
-  handle: async ({ keys, params, body }) => {
+  handle: async ({ app, service, params, body }) => {
     const { active, ...edits } = body;
     const hasEdits = Object.values(edits).some((value) => value !== undefined);
     let record = hasEdits
-      ? await updateKey(keys, params.id, toUpdateKeyInput(edits))
-      : await getKey(keys, params.id);
+      ? await updateKey(service, app.keyChanges, params.id, toUpdateKeyInput(edits))
+      : await getKey(service, params.id);
     // A revoked key still goes through the transition, which refuses it (409).
     if (active !== undefined && (active !== record.active || record.status === 'revoked')) {
-      record = await setKeyActive(keys, params.id, active);
+      record = await setKeyActive(service, app.keyChanges, params.id, active);
     }
     return toApiKeyRecord(record);
   },

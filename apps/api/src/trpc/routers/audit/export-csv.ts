@@ -1,13 +1,10 @@
 import { ZExportAuditSchema } from '../../../modules/audit/audit.schemas.js';
 import { exportAuditEventsCsv } from '../../../modules/audit/audit-log.service.js';
 import { ZCsvExportSchema } from '../../../modules/request-log/request-log.schemas.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** The filtered audit trail as a CSV document. Owners and admins. */
 export const exportCsvProcedure = orgProcedure
   .input(ZExportAuditSchema)
   .output(ZCsvExportSchema)
-  .query(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'audit.read');
-    return exportAuditEventsCsv(ctx.em, input.orgId, input);
-  });
+  .query(({ ctx, input }) => exportAuditEventsCsv(ctx.service, input));

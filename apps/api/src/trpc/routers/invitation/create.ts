@@ -3,7 +3,7 @@ import {
   ZCreateInvitationSchema,
 } from '../../../modules/invitation/invitation.schemas.js';
 import { createInvitation } from '../../../modules/invitation/invitation.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /**
  * Invites an email with an org role (owners and admins; inviting an owner needs an owner).
@@ -12,7 +12,4 @@ import { orgProcedure, requireOrg } from '../../trpc.js';
 export const createProcedure = orgProcedure
   .input(ZCreateInvitationSchema)
   .output(ZCreatedInvitationSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'member.invite');
-    return createInvitation(ctx.em, ctx.scope, input, ctx.app.env.PUBLIC_URL);
-  });
+  .mutation(({ ctx, input }) => createInvitation(ctx.service, input, ctx.app.env.PUBLIC_URL));

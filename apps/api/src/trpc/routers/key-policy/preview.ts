@@ -3,7 +3,7 @@ import {
   ZPolicyPreviewSchema,
 } from '../../../modules/key-policy/key-policy.schemas.js';
 import { previewPolicyChange } from '../../../modules/key-policy/key-policy.service.js';
-import { orgProcedure, requireOrg, requireSpace } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /**
  * What saving a proposed policy would do to existing keys, before it is saved. Whoever may save
@@ -12,10 +12,9 @@ import { orgProcedure, requireOrg, requireSpace } from '../../trpc.js';
 export const previewProcedure = orgProcedure
   .input(ZPolicyPreviewInputSchema)
   .output(ZPolicyPreviewSchema)
-  .query(async ({ ctx, input }) => {
-    if (input.spaceId === undefined) requireOrg(ctx.actor, 'keyPolicy.manage');
-    else requireSpace(ctx.actor, 'space.keyPolicy', input.spaceId);
-    // Last use this process counted but has not written yet decides idle keys too.
-    await ctx.app.verification.flush();
-    return previewPolicyChange(ctx.em, input.orgId, input, new Date());
-  });
+  .query(({ ctx, input }) =>
+    previewPolicyChange(ctx.service, input, {
+      // Last use this process counted but has not written yet decides idle keys too.
+      beforeRead: () => ctx.app.verification.flush(),
+    }),
+  );

@@ -3,13 +3,10 @@ import {
   ZUpdateOrganizationPolicySchema,
 } from '../../../modules/key-policy/key-policy.schemas.js';
 import { updateOrganizationPolicy } from '../../../modules/key-policy/key-policy.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** The organization's default key policy and leak response. Owners and admins. */
 export const updateOrganizationProcedure = orgProcedure
   .input(ZUpdateOrganizationPolicySchema)
   .output(ZKeyPoliciesSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'keyPolicy.manage');
-    return updateOrganizationPolicy(ctx.em, ctx.scope, input);
-  });
+  .mutation(({ ctx, input }) => updateOrganizationPolicy(ctx.service, input));

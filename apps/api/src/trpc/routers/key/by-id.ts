@@ -1,7 +1,6 @@
 import { ZApiKeySchema, ZKeyRefSchema } from '../../../modules/api-key/api-key.schemas.js';
 import { getKey } from '../../../modules/api-key/list-keys.js';
 import { orgProcedure } from '../../trpc.js';
-import { keyServiceContext } from './key-context.js';
 
 export const byIdProcedure = orgProcedure
   .input(ZKeyRefSchema)
@@ -9,5 +8,5 @@ export const byIdProcedure = orgProcedure
   .query(async ({ ctx, input }) => {
     // Usage and last use this process counted but has not written yet join the tables first.
     await ctx.app.verification.flush();
-    return getKey(keyServiceContext(ctx, input.orgId), input.keyId);
+    return getKey(ctx.service, input.keyId);
   });

@@ -1,6 +1,6 @@
 import { ZReportLeakInputSchema, ZReportLeakResultSchema } from '../../../modules/leak/leak.schemas.js';
-import { handleLeakReports } from '../../../modules/leak/leak.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { reportLeakAsMember } from '../../../modules/leak/leak.service.js';
+import { orgProcedure } from '../../trpc.js';
 
 /**
  * "Report as leaked" (§11) from the admin's pasted-key watcher: the same path as `POST /v1/leaks`
@@ -10,17 +10,4 @@ import { orgProcedure, requireOrg } from '../../trpc.js';
 export const reportLeakProcedure = orgProcedure
   .input(ZReportLeakInputSchema)
   .output(ZReportLeakResultSchema)
-  .mutation(async ({ ctx, input }) => {
-    requireOrg(ctx.actor, 'leak.report');
-    const [outcome] = await handleLeakReports(
-      { em: () => ctx.em.fork(), changes: ctx.app.keyChanges },
-      [{ token: input.token, url: input.url, source: 'admin' }],
-      { kind: 'member', organizationId: input.orgId, userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip },
-    );
-    const own = outcome?.organizationId === input.orgId;
-    return {
-      label: outcome?.label ?? 'false_positive',
-      keyId: own ? (outcome?.keyId ?? null) : null,
-      action: own ? (outcome?.action ?? null) : null,
-    };
-  });
+  .mutation(({ ctx, input }) => reportLeakAsMember(ctx.service, { changes: ctx.app.keyChanges }, input));

@@ -1,10 +1,9 @@
 import { ZCsvExportSchema, ZExportLogsSchema } from '../../../modules/request-log/request-log.schemas.js';
 import { exportRequestLogsCsv } from '../../../modules/request-log/request-log.service.js';
 import { orgProcedure } from '../../trpc.js';
-import { keyServiceContext } from '../key/key-context.js';
 
 /** The filtered range of request logs as a CSV document (see docs/decisions/0010). */
 export const exportCsvProcedure = orgProcedure
   .input(ZExportLogsSchema)
   .output(ZCsvExportSchema)
-  .query(({ ctx, input }) => exportRequestLogsCsv(keyServiceContext(ctx, input.orgId), input));
+  .query(({ ctx, input }) => exportRequestLogsCsv(ctx.service, input));

@@ -1,10 +1,9 @@
 import { ZOkSchema } from '../../../modules/membership/membership.schemas.js';
 import { leaveOrganization } from '../../../modules/membership/membership.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** The caller leaves the organization (not the last owner). */
 export const leaveProcedure = orgProcedure.output(ZOkSchema).mutation(async ({ ctx }) => {
-  requireOrg(ctx.actor, 'member.leave');
-  await leaveOrganization(ctx.em, ctx.scope);
+  await leaveOrganization(ctx.service);
   return { ok: true as const };
 });

@@ -1,12 +1,9 @@
 import { ZListNotificationsSchema, ZNotificationPageSchema } from '../../../modules/event/event.schemas.js';
 import { listNotifications } from '../../../modules/event/notification.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** The organization's events, newest first, as far as the caller may see them. */
 export const listProcedure = orgProcedure
   .input(ZListNotificationsSchema)
   .output(ZNotificationPageSchema)
-  .query(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'notification.read');
-    return listNotifications(ctx.em, ctx.scope, input);
-  });
+  .query(({ ctx, input }) => listNotifications(ctx.service, input));

@@ -3,7 +3,7 @@ import {
   ZOrganizationSchema,
 } from '../../../modules/organization/organization.schemas.js';
 import { changePlan } from '../../../modules/organization/organization.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /**
  * Switches the plan (no payment flow). Owners only. The plan sets every key's rate caps, so
@@ -13,8 +13,7 @@ export const changePlanProcedure = orgProcedure
   .input(ZChangePlanSchema)
   .output(ZOrganizationSchema)
   .mutation(async ({ ctx, input }) => {
-    requireOrg(ctx.actor, 'org.changePlan');
-    const organization = await changePlan(ctx.em, ctx.scope, input.plan);
+    const organization = await changePlan(ctx.service, input.plan);
     ctx.app.keyChanges.publishOrganization(organization.id);
     return organization;
   });

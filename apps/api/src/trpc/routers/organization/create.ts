@@ -1,4 +1,4 @@
-import { userAuditActor } from '../../../auth/org-scope.js';
+import { userAuditActor } from '../../../auth/principal.js';
 import {
   ZCreateOrganizationSchema,
   ZOrganizationSchema,

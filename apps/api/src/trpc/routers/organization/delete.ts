@@ -3,7 +3,7 @@ import {
   ZDeleteOrganizationSchema,
 } from '../../../modules/organization/organization.schemas.js';
 import { deleteOrganization } from '../../../modules/organization/organization.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /**
  * Deletes the organization and all its data; its keys stop working at once. Owners only,
@@ -13,7 +13,6 @@ export const deleteProcedure = orgProcedure
   .input(ZDeleteOrganizationSchema)
   .output(ZDeleteOrganizationResultSchema)
   .mutation(async ({ ctx, input }) => {
-    requireOrg(ctx.actor, 'org.delete');
-    await deleteOrganization(ctx.em, ctx.scope, input.confirmSlug, ctx.app.keyChanges);
-    return { id: ctx.scope.orgId, deleted: true as const };
+    await deleteOrganization(ctx.service, input.confirmSlug, ctx.app.keyChanges);
+    return { id: ctx.service.organizationId, deleted: true as const };
   });

@@ -3,13 +3,10 @@ import {
   ZTransferOwnershipSchema,
 } from '../../../modules/organization/organization.schemas.js';
 import { transferOwnership } from '../../../modules/organization/organization.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** Makes another member owner; the caller becomes admin. Owners only. */
 export const transferOwnershipProcedure = orgProcedure
   .input(ZTransferOwnershipSchema)
   .output(ZOrganizationSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'org.transferOwnership');
-    return transferOwnership(ctx.em, ctx.scope, input.userId);
-  });
+  .mutation(({ ctx, input }) => transferOwnership(ctx.service, input.userId));

@@ -3,13 +3,10 @@ import {
   ZUpdateOrganizationSchema,
 } from '../../../modules/organization/organization.schemas.js';
 import { updateOrganization } from '../../../modules/organization/organization.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** Rename, change slug (unique: CONFLICT on `slug`) or key prefix. Owners and admins. */
 export const updateProcedure = orgProcedure
   .input(ZUpdateOrganizationSchema)
   .output(ZOrganizationSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'org.update');
-    return updateOrganization(ctx.em, ctx.scope, input);
-  });
+  .mutation(({ ctx, input }) => updateOrganization(ctx.service, input));

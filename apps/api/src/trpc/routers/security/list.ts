@@ -3,13 +3,10 @@ import {
   ZSecurityEventPageSchema,
 } from '../../../modules/security/security.schemas.js';
 import { listSecurityEvents } from '../../../modules/security/security.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** Security events (new IPs, quota exceeded, IP blocks and unblocks), newest first. Owners and admins. */
 export const listProcedure = orgProcedure
   .input(ZListSecurityEventsSchema)
   .output(ZSecurityEventPageSchema)
-  .query(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'security.read');
-    return listSecurityEvents(ctx.em, input.orgId, input);
-  });
+  .query(({ ctx, input }) => listSecurityEvents(ctx.service, input));

@@ -1,12 +1,9 @@
 import { ZCreateSpaceSchema, ZSpaceSchema } from '../../../modules/space/space.schemas.js';
 import { createSpace } from '../../../modules/space/space.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** Creates a space (owners and admins); the catalog starts with the reserved scopes. */
 export const createProcedure = orgProcedure
   .input(ZCreateSpaceSchema)
   .output(ZSpaceSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'space.create');
-    return createSpace(ctx.em, ctx.scope, input);
-  });
+  .mutation(({ ctx, input }) => createSpace(ctx.service, input));

@@ -1,12 +1,9 @@
 import { ZDeleteSpaceResultSchema, ZSpaceRefSchema } from '../../../modules/space/space.schemas.js';
 import { deleteSpace } from '../../../modules/space/space.service.js';
-import { orgProcedure, requireSpace } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** Deletes an empty space, archives one with keys; says which. Org owners and admins. */
 export const deleteProcedure = orgProcedure
   .input(ZSpaceRefSchema)
   .output(ZDeleteSpaceResultSchema)
-  .mutation(({ ctx, input }) => {
-    requireSpace(ctx.actor, 'space.delete', input.spaceId);
-    return deleteSpace(ctx.em, ctx.scope, input.spaceId);
-  });
+  .mutation(({ ctx, input }) => deleteSpace(ctx.service, input.spaceId));

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { ZUploadSpaceLogoSchema } from '../../../modules/space/space.schemas.js';
 import { uploadSpaceLogo } from '../../../modules/space/space-logo.js';
-import { orgProcedure, requireSpace } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** A PNG, JPEG or SVG logo (≤ 256 kB, base64), checked by content; space admins and org owners/admins. */
 export const uploadLogoProcedure = orgProcedure
   .input(ZUploadSpaceLogoSchema)
   .output(z.object({ logoUrl: z.string() }))
-  .mutation(({ ctx, input }) => {
-    requireSpace(ctx.actor, 'space.update', input.spaceId);
-    return uploadSpaceLogo(ctx.em, ctx.scope, input.spaceId, input.contentBase64);
-  });
+  .mutation(({ ctx, input }) => uploadSpaceLogo(ctx.service, input.spaceId, input.contentBase64));

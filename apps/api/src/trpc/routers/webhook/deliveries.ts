@@ -1,12 +1,9 @@
 import { ZDeliveryPageSchema, ZListDeliveriesSchema } from '../../../modules/webhook/webhook.schemas.js';
 import { listDeliveries } from '../../../modules/webhook/webhook.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 
 /** One endpoint's delivery log, newest first: status, attempts, last answer or error. */
 export const deliveriesProcedure = orgProcedure
   .input(ZListDeliveriesSchema)
   .output(ZDeliveryPageSchema)
-  .query(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'webhook.read');
-    return listDeliveries(ctx.em, ctx.scope, input);
-  });
+  .query(({ ctx, input }) => listDeliveries(ctx.service, input));

@@ -3,14 +3,11 @@ import {
   ZWebhookWithSecretSchema,
 } from '../../../modules/webhook/webhook.schemas.js';
 import { rotateEndpointSecret } from '../../../modules/webhook/webhook.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 import { webhookDeps } from './webhook-deps.js';
 
 /** Issues a new signing secret (shown this once); the old one stops now or after the overlap. */
 export const rotateSecretProcedure = orgProcedure
   .input(ZRotateWebhookSecretSchema)
   .output(ZWebhookWithSecretSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'webhook.manage');
-    return rotateEndpointSecret(ctx.em, ctx.scope, input, webhookDeps(ctx));
-  });
+  .mutation(({ ctx, input }) => rotateEndpointSecret(ctx.service, input, webhookDeps(ctx)));

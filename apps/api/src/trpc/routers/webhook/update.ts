@@ -1,13 +1,10 @@
 import { ZUpdateWebhookSchema, ZWebhookEndpointSchema } from '../../../modules/webhook/webhook.schemas.js';
 import { updateEndpoint } from '../../../modules/webhook/webhook.service.js';
-import { orgProcedure, requireOrg } from '../../trpc.js';
+import { orgProcedure } from '../../trpc.js';
 import { webhookDeps } from './webhook-deps.js';
 
 /** Changes URL, events, description, or enables/disables the endpoint. */
 export const updateProcedure = orgProcedure
   .input(ZUpdateWebhookSchema)
   .output(ZWebhookEndpointSchema)
-  .mutation(({ ctx, input }) => {
-    requireOrg(ctx.actor, 'webhook.manage');
-    return updateEndpoint(ctx.em, ctx.scope, input, webhookDeps(ctx));
-  });
+  .mutation(({ ctx, input }) => updateEndpoint(ctx.service, input, webhookDeps(ctx)));

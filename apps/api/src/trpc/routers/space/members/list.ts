@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { ZSpaceMemberSchema, ZSpaceRefSchema } from '../../../../modules/space/space.schemas.js';
 import { listSpaceMembers } from '../../../../modules/space/space.service.js';
-import { orgProcedure, requireSpace } from '../../../trpc.js';
+import { orgProcedure } from '../../../trpc.js';
 
 /** The space's members and roles, for anyone who may read the space. */
 export const listProcedure = orgProcedure
   .input(ZSpaceRefSchema)
   .output(z.array(ZSpaceMemberSchema))
-  .query(({ ctx, input }) => {
-    requireSpace(ctx.actor, 'space.members.read', input.spaceId);
-    return listSpaceMembers(ctx.em, ctx.scope, input.spaceId);
-  });
+  .query(({ ctx, input }) => listSpaceMembers(ctx.service, input.spaceId));
