@@ -28,6 +28,7 @@ import { categoryLabel, isInGrace, keyDisplayName, WINDOW_ORDER } from './key-di
 import { KeyFormDialog } from './key-form-dialog';
 import {
   EnvironmentBadge,
+  type KeyStateProps,
   OwnerLabel,
   RelativeTime,
   RolledNote,
@@ -214,15 +215,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
 }
 
 /** Says what is special about the key's state right now: rolled, revoked, expired, inactive. */
-function LifecycleNotice({
-  record,
-  now,
-  orgSlug,
-}: {
-  record: KeyRecord;
-  now: number;
-  orgSlug: string;
-}): ReactNode {
+function LifecycleNotice({ record, now, orgSlug }: KeyStateProps): ReactNode {
   const newKeyLink = record.rolledToId ? (
     <Link to={organizationPath(orgSlug, `keys/${record.rolledToId}`)}>View the new key</Link>
   ) : null;

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import {
-  Avatar,
   Button,
   Card,
   CardHeader,
@@ -12,6 +11,7 @@ import {
   IconButton,
   Logo,
   Person,
+  PersonAvatar,
   Table,
 } from '../../components';
 import {
@@ -116,14 +116,7 @@ export function MembersPage(): ReactNode {
                     <Table.Row key={member.userId}>
                       <Table.Cell>
                         <Person
-                          avatar={
-                            <Avatar
-                              name={member.displayName}
-                              initials={member.initials}
-                              color={member.avatarColor}
-                              size="md"
-                            />
-                          }
+                          avatar={<PersonAvatar person={member} size="md" />}
                           name={member.displayName}
                           detail={member.email}
                           isSelf={actions.isSelf}

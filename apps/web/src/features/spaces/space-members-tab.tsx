@@ -2,7 +2,6 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import {
   Alert,
-  Avatar,
   Badge,
   Button,
   Card,
@@ -15,6 +14,7 @@ import {
   DropdownMenuSeparator,
   IconButton,
   Person,
+  PersonAvatar,
   Select,
   Table,
   useToast,
@@ -131,14 +131,7 @@ export function SpaceMembersTab({
                 <Table.Row key={member.userId}>
                   <Table.Cell>
                     <Person
-                      avatar={
-                        <Avatar
-                          name={member.displayName}
-                          initials={member.initials}
-                          color={member.avatarColor}
-                          size="md"
-                        />
-                      }
+                      avatar={<PersonAvatar person={member} size="md" />}
                       name={member.displayName}
                       detail={member.email}
                       isSelf={member.userId === user.id}
