@@ -8,19 +8,20 @@ import {
   Card,
   CardHeader,
   CopyButton,
-  EmptyState,
   Skeleton,
   useToast,
 } from '../../components';
-import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../components/icons';
+import { RotateIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { formatCount, formatInstant } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { KeyPolicyBadges, KeyPolicyNotice } from '../key-policy/key-policy-status';
+import { RetryButton } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
+import { BackLink, DetailLoading, DetailNotFound } from '../shell/detail-states';
 import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
 import { prefetchKeyUsage } from '../usage/key-usage-queries';
 import { KeyActions } from './key-actions';
@@ -58,26 +59,18 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   useDocumentTitle(query.data ? keyDisplayName(query.data) : 'API key', organization.name);
 
-  const back = (
-    <Link to={listPath} className="back-link">
-      <ArrowLeftIcon size={14} /> API keys
-    </Link>
-  );
+  const back = <BackLink to={listPath}>API keys</BackLink>;
 
   if (query.isPending) {
     return (
-      <div className="stack stack--lg" aria-busy="true">
-        {back}
-        <span className="sr-only" role="status">
-          Loading the key…
-        </span>
+      <DetailLoading back={back} label="Loading the key…">
         <Card className="key-header">
           <Skeleton width={240} height={22} />
           <Skeleton width={320} height={14} />
         </Card>
         <Skeleton height={160} radius={12} />
         <Skeleton height={320} radius={12} />
-      </div>
+      </DetailLoading>
     );
   }
 
@@ -85,34 +78,24 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
     const described = describeError(query.error);
     const notFound = described.code === 'NOT_FOUND' || described.code === 'BAD_REQUEST';
     return (
-      <div className="stack stack--lg">
-        {back}
-        <EmptyState
-          icon={<CompassIcon size={22} />}
-          title={notFound ? 'API key not found' : 'Could not load this key'}
-          description={
-            notFound
-              ? `There is no key ${keyId} in ${organization.name} that you can see. It may have been deleted, or belong to another organization.`
-              : described.message
-          }
-          actions={
-            notFound ? (
-              <ButtonLink to={listPath} variant="primary">
-                All API keys
-              </ButtonLink>
-            ) : (
-              <Button
-                variant="primary"
-                icon={<RefreshIcon size={16} />}
-                onClick={() => void query.refetch()}
-                loading={query.isFetching}
-              >
-                Try again
-              </Button>
-            )
-          }
-        />
-      </div>
+      <DetailNotFound
+        back={back}
+        title={notFound ? 'API key not found' : 'Could not load this key'}
+        description={
+          notFound
+            ? `There is no key ${keyId} in ${organization.name} that you can see. It may have been deleted, or belong to another organization.`
+            : described.message
+        }
+        actions={
+          notFound ? (
+            <ButtonLink to={listPath} variant="primary">
+              All API keys
+            </ButtonLink>
+          ) : (
+            <RetryButton query={query} variant="primary" />
+          )
+        }
+      />
     );
   }
 

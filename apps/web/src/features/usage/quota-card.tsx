@@ -63,12 +63,7 @@ export function QuotaCard({ orgId, record, plan, now }: KeyUsageProps): ReactNod
         </ul>
       ) : usage.isError ? (
         <div className="quota-card__error">
-          <LoadError
-            title="Usage could not be loaded"
-            error={usage.error}
-            onRetry={() => void usage.refetch()}
-            retrying={usage.isFetching}
-          />
+          <LoadError title="Usage could not be loaded" query={usage} />
         </div>
       ) : usage.data.windows.length === 0 ? (
         <p className="usage__empty">
