@@ -14,6 +14,7 @@ export { Card, CardHeader } from './card';
 export { CodeBlock } from './code-block';
 export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog';
 export { CopyButton, copyToClipboard } from './copy-button';
+export { DetailRow } from './detail-list';
 export { Dialog, type DialogProps } from './dialog';
 export {
   DropdownMenu,

@@ -8,6 +8,7 @@ import {
   Card,
   CardHeader,
   CopyButton,
+  DetailRow,
   Skeleton,
   useToast,
 } from '../../components';
@@ -257,12 +258,17 @@ function LifecycleNotice({ record, now, orgSlug }: KeyStateProps): ReactNode {
   return null;
 }
 
-function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
+/** Values as code tags (scopes, IP ranges), or a muted `empty` line when there are none. */
+function TagList({ items, empty }: { items: readonly string[]; empty: string }): ReactNode {
+  if (items.length === 0) return <span className="text-muted">{empty}</span>;
   return (
-    <div className="detail-list__row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+    <span className="scope-list">
+      {items.map((item) => (
+        <code key={item} className="scope-tag">
+          {item}
+        </code>
+      ))}
+    </span>
   );
 }
 
@@ -284,36 +290,26 @@ function SettingsCard({
         actions={onEdit ? <Button onClick={onEdit}>Edit</Button> : null}
       />
       <dl className="detail-list detail-list--compact">
-        <Row label="Key ID">
+        <DetailRow label="Key ID">
           <span className="inline-copy">
             <code>{record.id}</code>
             <CopyButton value={record.id} label="Copy key ID" />
           </span>
-        </Row>
-        <Row label="Space">
+        </DetailRow>
+        <DetailRow label="Space">
           <SpaceLabel space={record.space} />
-        </Row>
-        <Row label="Owner">
+        </DetailRow>
+        <DetailRow label="Owner">
           <OwnerLabel record={record} />
-        </Row>
-        <Row label="Category">{categoryLabel(record.category)}</Row>
-        <Row label="Environment">
+        </DetailRow>
+        <DetailRow label="Category">{categoryLabel(record.category)}</DetailRow>
+        <DetailRow label="Environment">
           <EnvironmentBadge environment={record.environment} />
-        </Row>
-        <Row label="Scopes">
-          {record.scopes.length > 0 ? (
-            <span className="scope-list">
-              {record.scopes.map((scope) => (
-                <code key={scope} className="scope-tag">
-                  {scope}
-                </code>
-              ))}
-            </span>
-          ) : (
-            <span className="text-muted">No scopes</span>
-          )}
-        </Row>
-        <Row label="Expires">
+        </DetailRow>
+        <DetailRow label="Scopes">
+          <TagList items={record.scopes} empty="No scopes" />
+        </DetailRow>
+        <DetailRow label="Expires">
           {record.expiresAt ? (
             <span>
               {formatInstant(record.expiresAt)}{' '}
@@ -324,9 +320,11 @@ function SettingsCard({
           ) : (
             <span className="text-muted">Never</span>
           )}
-        </Row>
-        <Row label="Auto-renew">{record.autoRenew ? 'On: renewed 7 days before expiry' : 'Off'}</Row>
-        <Row label="Quotas">
+        </DetailRow>
+        <DetailRow label="Auto-renew">
+          {record.autoRenew ? 'On: renewed 7 days before expiry' : 'Off'}
+        </DetailRow>
+        <DetailRow label="Quotas">
           {quotas.length > 0 ? (
             <span className="fact-list">
               {quotas.map((window) => (
@@ -338,8 +336,8 @@ function SettingsCard({
           ) : (
             <span className="text-muted">None</span>
           )}
-        </Row>
-        <Row label="Rate limit override">
+        </DetailRow>
+        <DetailRow label="Rate limit override">
           {record.rateLimit.perSecond !== null || record.rateLimit.perMinute !== null ? (
             <span className="fact-list">
               {record.rateLimit.perSecond !== null ? (
@@ -352,26 +350,16 @@ function SettingsCard({
           ) : (
             <span className="text-muted">None: the plan's limits apply</span>
           )}
-        </Row>
-        <Row label="IP allowlist">
-          {record.ipAllowlist.length > 0 ? (
-            <span className="scope-list">
-              {record.ipAllowlist.map((entry) => (
-                <code key={entry} className="scope-tag">
-                  {entry}
-                </code>
-              ))}
-            </span>
-          ) : (
-            <span className="text-muted">Any IP address</span>
-          )}
-        </Row>
-        <Row label="Description">
+        </DetailRow>
+        <DetailRow label="IP allowlist">
+          <TagList items={record.ipAllowlist} empty="Any IP address" />
+        </DetailRow>
+        <DetailRow label="Description">
           {record.description ? record.description : <span className="text-muted">None</span>}
-        </Row>
-        <Row label="Created">{formatInstant(record.createdAt)}</Row>
-        <Row label="Last updated">{formatInstant(record.updatedAt)}</Row>
-        <Row label="Last used">
+        </DetailRow>
+        <DetailRow label="Created">{formatInstant(record.createdAt)}</DetailRow>
+        <DetailRow label="Last updated">{formatInstant(record.updatedAt)}</DetailRow>
+        <DetailRow label="Last used">
           {record.lastUsedAt ? (
             <span>
               <RelativeTime iso={record.lastUsedAt} now={now} />
@@ -380,7 +368,7 @@ function SettingsCard({
           ) : (
             <span className="text-muted">Never</span>
           )}
-        </Row>
+        </DetailRow>
       </dl>
     </Card>
   );

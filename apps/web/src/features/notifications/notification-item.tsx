@@ -51,7 +51,7 @@ export function NotificationItem({
   const view = describeNotification(notification);
   const body = (
     <>
-      <span className={`notification__icon notification__icon--${view.tone}`} aria-hidden="true">
+      <span className="tone-icon" data-tone={view.tone} aria-hidden="true">
         {ICON[notification.type] ?? <InfoIcon size={16} />}
       </span>
       <span className="notification__body">

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Alert, Button, TextField, useToast } from '../../components';
+import { Alert, Button, DetailRow, TextField, useToast } from '../../components';
 import { ArrowRightIcon } from '../../components/icons';
 import { type Organization, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
@@ -42,14 +42,11 @@ function KeyPrefixFacts({ organization }: { organization: Organization }): React
           <dt>Prefix</dt>
           <dd className="mono">{organization.keyPrefix}</dd>
         </div>
-        <div className="detail-list__row">
-          <dt>Keys look like</dt>
-          <dd>
-            <span className="mono">{keyPreview(organization.keyPrefix)}</span>
-            <span className="text-muted"> or </span>
-            <span className="mono">{keyPreview(organization.keyPrefix, 'test')}</span>
-          </dd>
-        </div>
+        <DetailRow label="Keys look like">
+          <span className="mono">{keyPreview(organization.keyPrefix)}</span>
+          <span className="text-muted"> or </span>
+          <span className="mono">{keyPreview(organization.keyPrefix, 'test')}</span>
+        </DetailRow>
       </dl>
     </SettingsCard>
   );

@@ -1,7 +1,16 @@
 import { initialsOf } from '@keysmith/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useId, useState } from 'react';
-import { Alert, Button, buttonClassName, ConfirmDialog, Logo, TextField, useToast } from '../../components';
+import {
+  Alert,
+  Button,
+  buttonClassName,
+  ConfirmDialog,
+  DetailRow,
+  Logo,
+  TextField,
+  useToast,
+} from '../../components';
 import { ArchiveIcon, TrashIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { navigate } from '../../lib/router';
@@ -84,29 +93,23 @@ function SpaceGeneralFacts({ space, note }: { space: Space; note: string }): Rea
       flush
     >
       <dl className="detail-list">
-        <div className="detail-list__row">
-          <dt>Name</dt>
-          <dd>{space.name}</dd>
-        </div>
+        <DetailRow label="Name">{space.name}</DetailRow>
         <div className="detail-list__row">
           <dt>Slug</dt>
           <dd className="mono">{space.slug}</dd>
         </div>
-        <div className="detail-list__row">
-          <dt>Logo</dt>
-          <dd>
-            <span className="inline-flex">
-              <SpaceLogo space={space} size="sm" />
-              {space.logoUrl ? (
-                <span className="mono text-muted">{space.logoUrl}</span>
-              ) : (
-                <span className="text-muted">
-                  {color ? PALETTE_NAMES[color] : space.logoColor} with initials
-                </span>
-              )}
-            </span>
-          </dd>
-        </div>
+        <DetailRow label="Logo">
+          <span className="inline-flex">
+            <SpaceLogo space={space} size="sm" />
+            {space.logoUrl ? (
+              <span className="mono text-muted">{space.logoUrl}</span>
+            ) : (
+              <span className="text-muted">
+                {color ? PALETTE_NAMES[color] : space.logoColor} with initials
+              </span>
+            )}
+          </span>
+        </DetailRow>
       </dl>
     </SettingsCard>
   );
