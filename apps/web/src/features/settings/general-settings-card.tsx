@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Alert, Button, CopyButton, DetailRow, Logo, TextField, useToast } from '../../components';
+import { Alert, CopyButton, DetailRow, Logo, TextField, useToast } from '../../components';
 import { navigate } from '../../lib/router';
 import { type Organization, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
@@ -8,7 +8,7 @@ import { collectErrors, validateRequired, validateSlug } from '../../lib/validat
 import { storeOrganization } from '../organization/organization-cache';
 import { formatDate, ROLE_LABEL } from '../organization/organization-labels';
 import { organizationPath, rememberOrganization } from '../organization/organization-preference';
-import { SettingsCard } from './settings-card';
+import { SaveActions, SettingsCard } from './settings-card';
 
 type GeneralField = 'name' | 'slug';
 
@@ -105,23 +105,14 @@ function GeneralForm({ organization }: { organization: Organization }): ReactNod
             : 'Your teammates see the change at once.'
         }
         footerActions={
-          <>
-            {dirty ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  form.setValue('name', organization.name);
-                  form.setValue('slug', organization.slug);
-                }}
-                disabled={update.isPending}
-              >
-                Cancel
-              </Button>
-            ) : null}
-            <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-              Save changes
-            </Button>
-          </>
+          <SaveActions
+            dirty={dirty}
+            pending={update.isPending}
+            onCancel={() => {
+              form.setValue('name', organization.name);
+              form.setValue('slug', organization.slug);
+            }}
+          />
         }
       >
         {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}

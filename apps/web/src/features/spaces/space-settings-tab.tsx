@@ -20,7 +20,7 @@ import { collectErrors } from '../../lib/validation';
 import { KeyPolicyCard } from '../key-policy/key-policy-card';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
-import { SettingsCard } from '../settings/settings-card';
+import { SaveActions, SettingsCard } from '../settings/settings-card';
 import { ColorPicker } from './color-picker';
 import { ScopeCatalogEditor } from './scope-catalog-editor';
 import { refreshSpaceLists, storeSpace } from './space-cache';
@@ -145,24 +145,15 @@ function SpaceGeneralCard({ space, orgId }: { space: Space; orgId: string }): Re
         description="How the space appears in the dashboard, in key lists and to your team."
         footerNote="Changes show everywhere at once."
         footerActions={
-          <>
-            {dirty ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  form.setValue('name', space.name);
-                  form.setValue('logoColor', space.logoColor);
-                  form.setValue('logoUrl', space.logoUrl ?? '');
-                }}
-                disabled={update.isPending}
-              >
-                Cancel
-              </Button>
-            ) : null}
-            <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-              Save changes
-            </Button>
-          </>
+          <SaveActions
+            dirty={dirty}
+            pending={update.isPending}
+            onCancel={() => {
+              form.setValue('name', space.name);
+              form.setValue('logoColor', space.logoColor);
+              form.setValue('logoUrl', space.logoUrl ?? '');
+            }}
+          />
         }
       >
         {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
