@@ -57,6 +57,20 @@ export function Avatar(props: MonogramProps): ReactNode {
   return <Monogram {...props} shape="circle" />;
 }
 
+/** A person as the API describes them: enough to draw their avatar. */
+export interface AvatarPerson {
+  displayName: string;
+  initials?: string | undefined;
+  avatarColor?: string | undefined;
+}
+
+/** A person's avatar from their record: their name, initials and colour. */
+export function PersonAvatar({ person, size }: { person: AvatarPerson; size: AvatarSize }): ReactNode {
+  return (
+    <Avatar name={person.displayName} initials={person.initials} color={person.avatarColor} size={size} />
+  );
+}
+
 /** An organization's or space's logo: a rounded square with colour and initials (or an uploaded image). */
 export function Logo(props: MonogramProps): ReactNode {
   return <Monogram {...props} shape="square" />;

@@ -1,6 +1,6 @@
 /** The shared UI kit. Screens import from here, never from each other's folders. */
 export { Alert, type AlertProps, type AlertTone } from './alert';
-export { Avatar, type AvatarSize, Logo } from './avatar';
+export { Avatar, type AvatarPerson, type AvatarSize, Logo, PersonAvatar } from './avatar';
 export { Badge, type BadgeProps, type BadgeTone } from './badge';
 export {
   Button,
@@ -14,6 +14,7 @@ export { Card, CardHeader } from './card';
 export { CodeBlock } from './code-block';
 export { ConfirmDialog, type ConfirmDialogProps } from './confirm-dialog';
 export { CopyButton, copyToClipboard } from './copy-button';
+export { DetailRow } from './detail-list';
 export { Dialog, type DialogProps } from './dialog';
 export {
   DropdownMenu,

@@ -8,19 +8,21 @@ import {
   Card,
   CardHeader,
   CopyButton,
-  EmptyState,
+  DetailRow,
   Skeleton,
   useToast,
 } from '../../components';
-import { ArrowLeftIcon, CompassIcon, RefreshIcon, RotateIcon } from '../../components/icons';
+import { RotateIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { formatCount, formatInstant } from '../../lib/format';
 import { Link, navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { KeyPolicyBadges, KeyPolicyNotice } from '../key-policy/key-policy-status';
+import { RetryButton } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
+import { BackLink, DetailLoading, DetailNotFound } from '../shell/detail-states';
 import { KeyRequestLogs, KeyUsage } from '../usage/key-usage';
 import { prefetchKeyUsage } from '../usage/key-usage-queries';
 import { KeyActions } from './key-actions';
@@ -28,6 +30,7 @@ import { categoryLabel, isInGrace, keyDisplayName, WINDOW_ORDER } from './key-di
 import { KeyFormDialog } from './key-form-dialog';
 import {
   EnvironmentBadge,
+  type KeyStateProps,
   OwnerLabel,
   RelativeTime,
   RolledNote,
@@ -57,26 +60,18 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   useDocumentTitle(query.data ? keyDisplayName(query.data) : 'API key', organization.name);
 
-  const back = (
-    <Link to={listPath} className="back-link">
-      <ArrowLeftIcon size={14} /> API keys
-    </Link>
-  );
+  const back = <BackLink to={listPath}>API keys</BackLink>;
 
   if (query.isPending) {
     return (
-      <div className="stack stack--lg" aria-busy="true">
-        {back}
-        <span className="sr-only" role="status">
-          Loading the key…
-        </span>
+      <DetailLoading back={back} label="Loading the key…">
         <Card className="key-header">
           <Skeleton width={240} height={22} />
           <Skeleton width={320} height={14} />
         </Card>
         <Skeleton height={160} radius={12} />
         <Skeleton height={320} radius={12} />
-      </div>
+      </DetailLoading>
     );
   }
 
@@ -84,34 +79,24 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
     const described = describeError(query.error);
     const notFound = described.code === 'NOT_FOUND' || described.code === 'BAD_REQUEST';
     return (
-      <div className="stack stack--lg">
-        {back}
-        <EmptyState
-          icon={<CompassIcon size={22} />}
-          title={notFound ? 'API key not found' : 'Could not load this key'}
-          description={
-            notFound
-              ? `There is no key ${keyId} in ${organization.name} that you can see. It may have been deleted, or belong to another organization.`
-              : described.message
-          }
-          actions={
-            notFound ? (
-              <ButtonLink to={listPath} variant="primary">
-                All API keys
-              </ButtonLink>
-            ) : (
-              <Button
-                variant="primary"
-                icon={<RefreshIcon size={16} />}
-                onClick={() => void query.refetch()}
-                loading={query.isFetching}
-              >
-                Try again
-              </Button>
-            )
-          }
-        />
-      </div>
+      <DetailNotFound
+        back={back}
+        title={notFound ? 'API key not found' : 'Could not load this key'}
+        description={
+          notFound
+            ? `There is no key ${keyId} in ${organization.name} that you can see. It may have been deleted, or belong to another organization.`
+            : described.message
+        }
+        actions={
+          notFound ? (
+            <ButtonLink to={listPath} variant="primary">
+              All API keys
+            </ButtonLink>
+          ) : (
+            <RetryButton query={query} variant="primary" />
+          )
+        }
+      />
     );
   }
 
@@ -214,15 +199,7 @@ export function KeyDetailPage({ keyId }: { keyId: string }): ReactNode {
 }
 
 /** Says what is special about the key's state right now: rolled, revoked, expired, inactive. */
-function LifecycleNotice({
-  record,
-  now,
-  orgSlug,
-}: {
-  record: KeyRecord;
-  now: number;
-  orgSlug: string;
-}): ReactNode {
+function LifecycleNotice({ record, now, orgSlug }: KeyStateProps): ReactNode {
   const newKeyLink = record.rolledToId ? (
     <Link to={organizationPath(orgSlug, `keys/${record.rolledToId}`)}>View the new key</Link>
   ) : null;
@@ -281,12 +258,17 @@ function LifecycleNotice({
   return null;
 }
 
-function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
+/** Values as code tags (scopes, IP ranges), or a muted `empty` line when there are none. */
+function TagList({ items, empty }: { items: readonly string[]; empty: string }): ReactNode {
+  if (items.length === 0) return <span className="text-muted">{empty}</span>;
   return (
-    <div className="detail-list__row">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+    <span className="scope-list">
+      {items.map((item) => (
+        <code key={item} className="scope-tag">
+          {item}
+        </code>
+      ))}
+    </span>
   );
 }
 
@@ -308,36 +290,26 @@ function SettingsCard({
         actions={onEdit ? <Button onClick={onEdit}>Edit</Button> : null}
       />
       <dl className="detail-list detail-list--compact">
-        <Row label="Key ID">
+        <DetailRow label="Key ID">
           <span className="inline-copy">
             <code>{record.id}</code>
             <CopyButton value={record.id} label="Copy key ID" />
           </span>
-        </Row>
-        <Row label="Space">
+        </DetailRow>
+        <DetailRow label="Space">
           <SpaceLabel space={record.space} />
-        </Row>
-        <Row label="Owner">
+        </DetailRow>
+        <DetailRow label="Owner">
           <OwnerLabel record={record} />
-        </Row>
-        <Row label="Category">{categoryLabel(record.category)}</Row>
-        <Row label="Environment">
+        </DetailRow>
+        <DetailRow label="Category">{categoryLabel(record.category)}</DetailRow>
+        <DetailRow label="Environment">
           <EnvironmentBadge environment={record.environment} />
-        </Row>
-        <Row label="Scopes">
-          {record.scopes.length > 0 ? (
-            <span className="scope-list">
-              {record.scopes.map((scope) => (
-                <code key={scope} className="scope-tag">
-                  {scope}
-                </code>
-              ))}
-            </span>
-          ) : (
-            <span className="text-muted">No scopes</span>
-          )}
-        </Row>
-        <Row label="Expires">
+        </DetailRow>
+        <DetailRow label="Scopes">
+          <TagList items={record.scopes} empty="No scopes" />
+        </DetailRow>
+        <DetailRow label="Expires">
           {record.expiresAt ? (
             <span>
               {formatInstant(record.expiresAt)}{' '}
@@ -348,9 +320,11 @@ function SettingsCard({
           ) : (
             <span className="text-muted">Never</span>
           )}
-        </Row>
-        <Row label="Auto-renew">{record.autoRenew ? 'On: renewed 7 days before expiry' : 'Off'}</Row>
-        <Row label="Quotas">
+        </DetailRow>
+        <DetailRow label="Auto-renew">
+          {record.autoRenew ? 'On: renewed 7 days before expiry' : 'Off'}
+        </DetailRow>
+        <DetailRow label="Quotas">
           {quotas.length > 0 ? (
             <span className="fact-list">
               {quotas.map((window) => (
@@ -362,8 +336,8 @@ function SettingsCard({
           ) : (
             <span className="text-muted">None</span>
           )}
-        </Row>
-        <Row label="Rate limit override">
+        </DetailRow>
+        <DetailRow label="Rate limit override">
           {record.rateLimit.perSecond !== null || record.rateLimit.perMinute !== null ? (
             <span className="fact-list">
               {record.rateLimit.perSecond !== null ? (
@@ -376,26 +350,16 @@ function SettingsCard({
           ) : (
             <span className="text-muted">None: the plan's limits apply</span>
           )}
-        </Row>
-        <Row label="IP allowlist">
-          {record.ipAllowlist.length > 0 ? (
-            <span className="scope-list">
-              {record.ipAllowlist.map((entry) => (
-                <code key={entry} className="scope-tag">
-                  {entry}
-                </code>
-              ))}
-            </span>
-          ) : (
-            <span className="text-muted">Any IP address</span>
-          )}
-        </Row>
-        <Row label="Description">
+        </DetailRow>
+        <DetailRow label="IP allowlist">
+          <TagList items={record.ipAllowlist} empty="Any IP address" />
+        </DetailRow>
+        <DetailRow label="Description">
           {record.description ? record.description : <span className="text-muted">None</span>}
-        </Row>
-        <Row label="Created">{formatInstant(record.createdAt)}</Row>
-        <Row label="Last updated">{formatInstant(record.updatedAt)}</Row>
-        <Row label="Last used">
+        </DetailRow>
+        <DetailRow label="Created">{formatInstant(record.createdAt)}</DetailRow>
+        <DetailRow label="Last updated">{formatInstant(record.updatedAt)}</DetailRow>
+        <DetailRow label="Last used">
           {record.lastUsedAt ? (
             <span>
               <RelativeTime iso={record.lastUsedAt} now={now} />
@@ -404,7 +368,7 @@ function SettingsCard({
           ) : (
             <span className="text-muted">Never</span>
           )}
-        </Row>
+        </DetailRow>
       </dl>
     </Card>
   );

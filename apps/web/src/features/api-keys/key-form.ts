@@ -10,6 +10,7 @@ import {
   type Plan,
   scopesOutsideCatalog,
 } from '@keysmith/domain';
+import { type MappedServerErrors, mapByPath } from '../../lib/form-state';
 import type { KeyCreateInput, KeyEnvironment, KeyPatch, KeyRecord } from './key-types';
 
 /**
@@ -378,24 +379,8 @@ const SERVER_FIELD: Record<string, KeyFormField> = {
  * `scopes.2`, `patch.name`) under the form's fields. Messages for paths the form has no
  * field for come back in `other`, for the alert above the buttons.
  */
-export function mapServerFieldErrors(fields: Record<string, string>): {
-  errors: KeyFormErrors;
-  other: string[];
-} {
-  const errors: KeyFormErrors = {};
-  const other: string[] = [];
-  for (const [rawPath, message] of Object.entries(fields)) {
-    const path = rawPath.replace(/^patch\./, '');
-    const parts = path.split('.');
-    const indexed = parts.length === 2 && /^\d+$/.test(parts[1] ?? '');
-    const field = SERVER_FIELD[indexed ? (parts[0] ?? path) : path];
-    if (!field) {
-      other.push(message);
-      continue;
-    }
-    if (errors[field]) continue;
-    errors[field] =
-      indexed && field === 'ipAllowlist' ? `Entry ${Number(parts[1]) + 1}: ${message}` : message;
-  }
-  return { errors, other };
+export function mapServerFieldErrors(fields: Record<string, string>): MappedServerErrors<KeyFormField> {
+  return mapByPath(fields, SERVER_FIELD, (field, index, message) =>
+    field === 'ipAllowlist' ? `Entry ${index + 1}: ${message}` : message,
+  );
 }

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import { Avatar, Badge, Logo } from '../../components';
+import { Badge, Logo, PersonAvatar } from '../../components';
 import { ArrowRightIcon, KeyIcon } from '../../components/icons';
 import { formatCompactCount, formatCount, formatInstant, formatRelative } from '../../lib/format';
 import { Link } from '../../lib/router';
@@ -22,19 +22,18 @@ export function EnvironmentBadge({ environment }: { environment: KeyEnvironment 
   return <span className={`env-badge env-badge--${environment}`}>{ENVIRONMENT_LABEL[environment]}</span>;
 }
 
+/** What a note on a key's state reads: the key, the clock, and the organization for links. */
+export interface KeyStateProps {
+  record: KeyRecord;
+  now: number;
+  orgSlug: string;
+}
+
 /**
  * A rolled key's note: "Rolled, ends in 5 hours" while its grace period runs (it still works),
  * "Rolled" after, and a link to the key that replaced it.
  */
-export function RolledNote({
-  record,
-  now,
-  orgSlug,
-}: {
-  record: KeyRecord;
-  now: number;
-  orgSlug: string;
-}): ReactNode {
+export function RolledNote({ record, now, orgSlug }: KeyStateProps): ReactNode {
   if (!record.rolledToId) return null;
   return (
     <span className="rolled-note">
@@ -100,12 +99,7 @@ export function OwnerLabel({
   if (record.owner) {
     return (
       <span className="inline-person">
-        <Avatar
-          name={record.owner.displayName}
-          initials={record.owner.initials}
-          color={record.owner.avatarColor}
-          size="xs"
-        />
+        <PersonAvatar person={record.owner} size="xs" />
         <span className="inline-person__name">{record.owner.displayName}</span>
       </span>
     );

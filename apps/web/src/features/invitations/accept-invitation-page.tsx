@@ -2,11 +2,11 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import {
   Alert,
-  Avatar,
   Button,
   ButtonLink,
   KeysmithWordmark,
   Logo,
+  PersonAvatar,
   Spinner,
   useToast,
 } from '../../components';
@@ -224,12 +224,7 @@ function ValidInvitation({
         </Link>
         {me ? (
           <span className="auth__account">
-            <Avatar
-              name={me.user.displayName}
-              initials={me.user.initials}
-              color={me.user.avatarColor}
-              size="sm"
-            />
+            <PersonAvatar person={me.user} size="sm" />
             <span className="auth__account-email">{me.user.email}</span>
           </span>
         ) : null}

@@ -1,7 +1,7 @@
 import { type KeyPolicy, LEAK_RESPONSES, type LeakResponse, NO_KEY_POLICY } from '@keysmith/domain';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { Alert, Button, LoadFailedState, Skeleton, TextField, useToast } from '../../components';
+import { Alert, Button, DetailRow, LoadFailedState, Skeleton, TextField, useToast } from '../../components';
 import { describeError } from '../../lib/api-errors';
 import { queryClient, trpc } from '../../lib/trpc';
 import { CheckboxField, SegmentedField } from '../api-keys/form-controls';
@@ -122,13 +122,10 @@ function KeyPolicyFacts({ data, spaceId, readOnlyNote, title, description }: Car
           </dd>
         </div>
         {spaceId ? null : (
-          <div className="detail-list__row">
-            <dt>Leaked keys</dt>
-            <dd>
-              {LEAK_RESPONSE_INFO[data.leakResponse].label}
-              <span className="text-muted"> — {LEAK_RESPONSE_INFO[data.leakResponse].description}</span>
-            </dd>
-          </div>
+          <DetailRow label="Leaked keys">
+            {LEAK_RESPONSE_INFO[data.leakResponse].label}
+            <span className="text-muted"> — {LEAK_RESPONSE_INFO[data.leakResponse].description}</span>
+          </DetailRow>
         )}
       </dl>
     </SettingsCard>

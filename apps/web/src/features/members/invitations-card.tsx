@@ -53,12 +53,7 @@ export function InvitationsCard({ orgId, onInvite }: { orgId: string; onInvite: 
       {invitations.isPending ? (
         <CardLoading label="Loading invitations…" rows={2} widths={['30%', '12%', '18%']} />
       ) : invitations.isError ? (
-        <CardLoadError
-          title="Invitations could not be loaded"
-          error={invitations.error}
-          onRetry={() => void invitations.refetch()}
-          retrying={invitations.isFetching}
-        />
+        <CardLoadError title="Invitations could not be loaded" query={invitations} />
       ) : rows.length === 0 ? (
         <InlineEmpty
           icon={<MailIcon size={18} />}

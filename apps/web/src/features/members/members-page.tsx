@@ -1,26 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import {
-  Avatar,
   Button,
   Card,
   CardHeader,
-  DropdownMenu,
   DropdownMenuItem,
   DropdownMenuLabel,
   DropdownMenuSeparator,
-  IconButton,
   Logo,
   Person,
+  PersonAvatar,
   Table,
 } from '../../components';
-import {
-  LockIcon,
-  LogOutIcon,
-  MoreHorizontalIcon,
-  UserMinusIcon,
-  UserPlusIcon,
-} from '../../components/icons';
+import { LockIcon, LogOutIcon, UserMinusIcon, UserPlusIcon } from '../../components/icons';
 import { Link } from '../../lib/router';
 import { type OrgRole, trpc } from '../../lib/trpc';
 import { CardLoading } from '../organization/card-states';
@@ -34,6 +26,7 @@ import { SPACE_ROLE_LABEL } from '../spaces/space-permissions';
 import { InvitationsCard } from './invitations-card';
 import { InviteMemberDialog } from './invite-member-dialog';
 import { leaveBlockedReason, memberRowActions } from './member-actions';
+import { MemberActionsMenu } from './member-actions-menu';
 import { ChangeRoleDialog, LeaveOrganizationDialog, type Member, RemoveMemberDialog } from './member-dialogs';
 import { OrgRoleBadge } from './role-badge';
 import '../organization/tenancy.css';
@@ -90,12 +83,7 @@ export function MembersPage(): ReactNode {
         {members.isPending ? (
           <CardLoading label="Loading members…" rows={3} widths={['28%', '10%', '22%']} />
         ) : members.isError ? (
-          <CardLoadError
-            title="Members could not be loaded"
-            error={members.error}
-            onRetry={() => void members.refetch()}
-            retrying={members.isFetching}
-          />
+          <CardLoadError title="Members could not be loaded" query={members} />
         ) : (
           <div className="card-table">
             <Table caption={`Members of ${organization.name}`} className="table--flush members-table">
@@ -116,14 +104,7 @@ export function MembersPage(): ReactNode {
                     <Table.Row key={member.userId}>
                       <Table.Cell>
                         <Person
-                          avatar={
-                            <Avatar
-                              name={member.displayName}
-                              initials={member.initials}
-                              color={member.avatarColor}
-                              size="md"
-                            />
-                          }
+                          avatar={<PersonAvatar person={member} size="md" />}
                           name={member.displayName}
                           detail={member.email}
                           isSelf={actions.isSelf}
@@ -181,16 +162,7 @@ export function MembersPage(): ReactNode {
                             Leave
                           </Button>
                         ) : actions.assignableRoles.length > 0 || actions.canRemove ? (
-                          <DropdownMenu
-                            label={`Actions for ${member.displayName}`}
-                            align="end"
-                            width={264}
-                            trigger={(props) => (
-                              <IconButton {...props} label={`Actions for ${member.displayName}`} size="sm">
-                                <MoreHorizontalIcon size={16} />
-                              </IconButton>
-                            )}
-                          >
+                          <MemberActionsMenu name={member.displayName} width={264}>
                             <DropdownMenuLabel>Role</DropdownMenuLabel>
                             {actions.assignableRoles.map((role) => (
                               <DropdownMenuItem
@@ -215,7 +187,7 @@ export function MembersPage(): ReactNode {
                                 </DropdownMenuItem>
                               </>
                             ) : null}
-                          </DropdownMenu>
+                          </MemberActionsMenu>
                         ) : actions.lockedReason ? (
                           <span className="lock-hint" title={actions.lockedReason}>
                             <LockIcon size={14} />

@@ -139,8 +139,7 @@ export function NotificationBell(): ReactNode {
                       notification={notification}
                       orgSlug={organization.slug}
                       now={now}
-                      unread={!notification.read}
-                      onRead={() => markRead(notification.id)}
+                      onRead={markRead}
                       onNavigate={() => setOpen(false)}
                     />
                   </li>

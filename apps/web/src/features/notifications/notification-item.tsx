@@ -36,22 +36,22 @@ export function NotificationItem({
   notification,
   orgSlug,
   now,
-  unread,
   onNavigate,
-  onRead,
+  onRead: markRead,
 }: {
   notification: Notification;
   orgSlug: string;
   now: number;
-  unread: boolean;
   onNavigate?: () => void;
-  /** Marks the entry read (server-side); called when it is opened, or by its own button. */
-  onRead?: () => void;
+  /** Marks an entry read (server-side) by id; called when it is opened, or by its own button. */
+  onRead?: (id: string) => void;
 }): ReactNode {
   const view = describeNotification(notification);
+  const unread = !notification.read;
+  const onRead = markRead ? () => markRead(notification.id) : undefined;
   const body = (
     <>
-      <span className={`notification__icon notification__icon--${view.tone}`} aria-hidden="true">
+      <span className="tone-icon" data-tone={view.tone} aria-hidden="true">
         {ICON[notification.type] ?? <InfoIcon size={16} />}
       </span>
       <span className="notification__body">

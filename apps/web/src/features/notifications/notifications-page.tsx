@@ -131,8 +131,7 @@ export function NotificationsPage(): ReactNode {
                       notification={notification}
                       orgSlug={organization.slug}
                       now={now}
-                      unread={!notification.read}
-                      onRead={() => markRead(notification.id)}
+                      onRead={markRead}
                     />
                   </li>
                 ))

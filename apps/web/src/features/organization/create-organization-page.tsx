@@ -1,7 +1,7 @@
 import { slugify } from '@keysmith/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { Alert, Avatar, Button, Logo, TextField, useToast } from '../../components';
+import { Alert, Button, Logo, PersonAvatar, TextField, useToast } from '../../components';
 import { ArrowLeftIcon, LogOutIcon } from '../../components/icons';
 import { useDocumentTitle } from '../../lib/document-title';
 import { Link, navigate } from '../../lib/router';
@@ -70,12 +70,7 @@ export function CreateOrganizationPage({ me }: { me: Me }): ReactNode {
       showcase={<OrganizationShowcase name={previewName} slug={slug} />}
       topRight={
         <div className="auth__account">
-          <Avatar
-            name={me.user.displayName}
-            initials={me.user.initials}
-            color={me.user.avatarColor}
-            size="sm"
-          />
+          <PersonAvatar person={me.user} size="sm" />
           <span className="auth__account-email">{me.user.email}</span>
           <Button
             variant="ghost"

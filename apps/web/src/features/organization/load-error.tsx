@@ -3,40 +3,52 @@ import { Alert, Button } from '../../components';
 import { RefreshIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 
-/** A region whose data failed to load: what went wrong, and a retry. */
-export function LoadError({
-  title,
-  error,
-  onRetry,
-  retrying = false,
-}: {
-  title: string;
+/** A failed query, as far as a retry needs it (any TanStack query result fits). */
+export interface RetryableQuery {
   error: unknown;
-  onRetry: () => void;
-  retrying?: boolean;
+  isFetching: boolean;
+  refetch: () => unknown;
+}
+
+export interface LoadErrorProps {
+  title: string;
+  query: RetryableQuery;
+}
+
+/** "Try again" for a failed query: refetches it, busy while it does. */
+export function RetryButton({
+  query,
+  size,
+  variant,
+}: {
+  query: RetryableQuery;
+  size?: 'sm' | 'md';
+  variant?: 'primary';
 }): ReactNode {
   return (
-    <Alert
-      tone="danger"
-      title={title}
-      action={
-        <Button size="sm" icon={<RefreshIcon size={14} />} onClick={onRetry} loading={retrying}>
-          Try again
-        </Button>
-      }
+    <Button
+      variant={variant}
+      size={size}
+      icon={<RefreshIcon size={size === 'sm' ? 14 : 16} />}
+      onClick={() => void query.refetch()}
+      loading={query.isFetching}
     >
-      {describeError(error).message}
+      Try again
+    </Button>
+  );
+}
+
+/** A region whose data failed to load: what went wrong, and a retry. */
+export function LoadError({ title, query }: LoadErrorProps): ReactNode {
+  return (
+    <Alert tone="danger" title={title} action={<RetryButton query={query} size="sm" />}>
+      {describeError(query.error).message}
     </Alert>
   );
 }
 
 /** LoadError inside a card, padded like the card's rows. */
-export function CardLoadError(props: {
-  title: string;
-  error: unknown;
-  onRetry: () => void;
-  retrying?: boolean;
-}): ReactNode {
+export function CardLoadError(props: LoadErrorProps): ReactNode {
   return (
     <div className="card-pad">
       <LoadError {...props} />

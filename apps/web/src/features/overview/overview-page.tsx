@@ -69,14 +69,7 @@ export function OverviewPage(): ReactNode {
         firstName={firstName}
         text={`Here's how ${organization.name} is set up, and what to do next.`}
       />
-      {overview.isError ? (
-        <LoadError
-          title="Usage could not be loaded"
-          error={overview.error}
-          onRetry={() => void overview.refetch()}
-          retrying={overview.isFetching}
-        />
-      ) : null}
+      {overview.isError ? <LoadError title="Usage could not be loaded" query={overview} /> : null}
       <GettingStarted />
     </div>
   );

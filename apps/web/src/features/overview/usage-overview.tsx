@@ -13,42 +13,50 @@ function percent(part: number, whole: number): string {
   return `${value < 10 && value > 0 ? value.toFixed(1) : Math.round(value)}%`;
 }
 
+/** One big figure of the stat grid, under its label. */
+function Stat({
+  label,
+  testId,
+  children,
+}: {
+  label: string;
+  testId?: string;
+  children: ReactNode;
+}): ReactNode {
+  return (
+    <div className="stat">
+      <dt className="stat__label">{label}</dt>
+      <dd className="stat__value stat__value--big" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
 /** Requests of the last 24 hours and the keys, as four figures across the top. */
 export function UsageStats({ overview }: { overview: UsageOverview }): ReactNode {
   const { last24h, keys } = overview;
   return (
     <dl className="stat-grid">
-      <div className="stat">
-        <dt className="stat__label">Requests · 24 h</dt>
-        <dd className="stat__value stat__value--big" data-testid="overview-requests">
-          {formatCount(last24h.requests)}
-        </dd>
-      </div>
-      <div className="stat">
-        <dt className="stat__label">Admitted</dt>
-        <dd className="stat__value stat__value--big">
-          {formatCount(last24h.admitted)}
-          <span className="stat__aside stat__aside--success">
-            {percent(last24h.admitted, last24h.requests)}
-          </span>
-        </dd>
-      </div>
-      <div className="stat">
-        <dt className="stat__label">Refused</dt>
-        <dd className="stat__value stat__value--big">
-          {formatCount(last24h.refused)}
-          <span className={last24h.refused > 0 ? 'stat__aside stat__aside--danger' : 'stat__aside'}>
-            {percent(last24h.refused, last24h.requests)}
-          </span>
-        </dd>
-      </div>
-      <div className="stat">
-        <dt className="stat__label">Active keys</dt>
-        <dd className="stat__value stat__value--big">
-          {formatCount(keys.active)}
-          <span className="stat__aside">of {formatCount(keys.total)}</span>
-        </dd>
-      </div>
+      <Stat label="Requests · 24 h" testId="overview-requests">
+        {formatCount(last24h.requests)}
+      </Stat>
+      <Stat label="Admitted">
+        {formatCount(last24h.admitted)}
+        <span className="stat__aside stat__aside--success">
+          {percent(last24h.admitted, last24h.requests)}
+        </span>
+      </Stat>
+      <Stat label="Refused">
+        {formatCount(last24h.refused)}
+        <span className={last24h.refused > 0 ? 'stat__aside stat__aside--danger' : 'stat__aside'}>
+          {percent(last24h.refused, last24h.requests)}
+        </span>
+      </Stat>
+      <Stat label="Active keys">
+        {formatCount(keys.active)}
+        <span className="stat__aside">of {formatCount(keys.total)}</span>
+      </Stat>
     </dl>
   );
 }

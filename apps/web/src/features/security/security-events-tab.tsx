@@ -142,7 +142,7 @@ export function SecurityEventsTab({
                 const sentence = describeSecurityEvent(event);
                 return (
                   <li key={event.id} className="timeline__item" data-kind={event.kind}>
-                    <span className={`timeline__icon timeline__icon--${sentence.tone}`} aria-hidden="true">
+                    <span className="tone-icon tone-icon--ring" data-tone={sentence.tone} aria-hidden="true">
                       {KIND_ICON[event.kind]}
                     </span>
                     <div className="timeline__body">

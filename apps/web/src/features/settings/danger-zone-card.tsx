@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { Alert, Avatar, Button, ConfirmDialog, Dialog, Select, useToast } from '../../components';
+import { Alert, Button, ConfirmDialog, Dialog, PersonAvatar, Select, useToast } from '../../components';
 import { ArrowLeftRightIcon, TrashIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { navigate } from '../../lib/router';
@@ -169,12 +169,7 @@ function TransferOwnershipDialog({
         )}
         {chosen ? (
           <div className="transfer-preview">
-            <Avatar
-              name={chosen.displayName}
-              initials={chosen.initials}
-              color={chosen.avatarColor}
-              size="md"
-            />
+            <PersonAvatar person={chosen} size="md" />
             <div className="transfer-preview__text">
               <span className="transfer-preview__name">{chosen.displayName}</span>
               <span className="transfer-preview__meta">

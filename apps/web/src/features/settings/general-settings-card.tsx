@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Alert, Button, CopyButton, Logo, TextField, useToast } from '../../components';
+import { Alert, CopyButton, DetailRow, Logo, TextField, useToast } from '../../components';
 import { navigate } from '../../lib/router';
 import { type Organization, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
@@ -8,7 +8,7 @@ import { collectErrors, validateRequired, validateSlug } from '../../lib/validat
 import { storeOrganization } from '../organization/organization-cache';
 import { formatDate, ROLE_LABEL } from '../organization/organization-labels';
 import { organizationPath, rememberOrganization } from '../organization/organization-preference';
-import { SettingsCard } from './settings-card';
+import { SaveActions, SettingsCard } from './settings-card';
 
 type GeneralField = 'name' | 'slug';
 
@@ -45,41 +45,20 @@ function GeneralFacts({ organization }: { organization: Organization }): ReactNo
       flush
     >
       <dl className="detail-list">
-        <div className="detail-list__row">
-          <dt>Name</dt>
-          <dd>
-            <span className="inline-flex">
-              <Logo name={organization.name} seed={organization.slug} size="sm" />
-              {organization.name}
-            </span>
-          </dd>
-        </div>
-        <div className="detail-list__row">
-          <dt>Dashboard URL</dt>
-          <dd>
-            <span className="inline-flex">
-              <span className="mono">{url}</span>
-              <CopyButton value={url} label="Copy dashboard URL" />
-            </span>
-          </dd>
-        </div>
-        <div className="detail-list__row">
-          <dt>Organization ID</dt>
-          <dd>
-            <span className="inline-flex">
-              <span className="mono">{organization.id}</span>
-              <CopyButton value={organization.id} label="Copy organization ID" />
-            </span>
-          </dd>
-        </div>
-        <div className="detail-list__row">
-          <dt>Created</dt>
-          <dd>{formatDate(organization.createdAt)}</dd>
-        </div>
-        <div className="detail-list__row">
-          <dt>Your role</dt>
-          <dd>{ROLE_LABEL[organization.role]}</dd>
-        </div>
+        <DetailRow label="Name">
+          <span className="inline-flex">
+            <Logo name={organization.name} seed={organization.slug} size="sm" />
+            {organization.name}
+          </span>
+        </DetailRow>
+        <DetailRow label="Dashboard URL">
+          <CopyableValue value={url} label="Copy dashboard URL" />
+        </DetailRow>
+        <DetailRow label="Organization ID">
+          <CopyableValue value={organization.id} label="Copy organization ID" />
+        </DetailRow>
+        <DetailRow label="Created">{formatDate(organization.createdAt)}</DetailRow>
+        <DetailRow label="Your role">{ROLE_LABEL[organization.role]}</DetailRow>
       </dl>
     </SettingsCard>
   );
@@ -126,23 +105,14 @@ function GeneralForm({ organization }: { organization: Organization }): ReactNod
             : 'Your teammates see the change at once.'
         }
         footerActions={
-          <>
-            {dirty ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  form.setValue('name', organization.name);
-                  form.setValue('slug', organization.slug);
-                }}
-                disabled={update.isPending}
-              >
-                Cancel
-              </Button>
-            ) : null}
-            <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-              Save changes
-            </Button>
-          </>
+          <SaveActions
+            dirty={dirty}
+            pending={update.isPending}
+            onCancel={() => {
+              form.setValue('name', organization.name);
+              form.setValue('slug', organization.slug);
+            }}
+          />
         }
       >
         {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}
@@ -188,5 +158,15 @@ function GeneralForm({ organization }: { organization: Organization }): ReactNod
         </dl>
       </SettingsCard>
     </form>
+  );
+}
+
+/** A value in monospace with a button that copies it. */
+function CopyableValue({ value, label }: { value: string; label: string }): ReactNode {
+  return (
+    <span className="inline-flex">
+      <span className="mono">{value}</span>
+      <CopyButton value={value} label={label} />
+    </span>
   );
 }

@@ -1,12 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Alert, Button, TextField, useToast } from '../../components';
+import { Alert, DetailRow, TextField, useToast } from '../../components';
 import { ArrowRightIcon } from '../../components/icons';
 import { type Organization, trpc } from '../../lib/trpc';
 import { useForm } from '../../lib/use-form';
 import { collectErrors } from '../../lib/validation';
 import { storeOrganization } from '../organization/organization-cache';
-import { SettingsCard } from './settings-card';
+import { SaveActions, SettingsCard } from './settings-card';
 import { keyPreview, validateKeyPrefix } from './settings-form';
 
 type PrefixField = 'keyPrefix';
@@ -42,14 +42,11 @@ function KeyPrefixFacts({ organization }: { organization: Organization }): React
           <dt>Prefix</dt>
           <dd className="mono">{organization.keyPrefix}</dd>
         </div>
-        <div className="detail-list__row">
-          <dt>Keys look like</dt>
-          <dd>
-            <span className="mono">{keyPreview(organization.keyPrefix)}</span>
-            <span className="text-muted"> or </span>
-            <span className="mono">{keyPreview(organization.keyPrefix, 'test')}</span>
-          </dd>
-        </div>
+        <DetailRow label="Keys look like">
+          <span className="mono">{keyPreview(organization.keyPrefix)}</span>
+          <span className="text-muted"> or </span>
+          <span className="mono">{keyPreview(organization.keyPrefix, 'test')}</span>
+        </DetailRow>
       </dl>
     </SettingsCard>
   );
@@ -78,20 +75,12 @@ function KeyPrefixForm({ organization }: { organization: Organization }): ReactN
         description="The first part of every key this organization issues, so you and your customers can tell its keys apart at a glance."
         footerNote="2–8 lowercase letters or digits, starting with a letter."
         footerActions={
-          <>
-            {dirty ? (
-              <Button
-                variant="ghost"
-                onClick={() => form.setValue('keyPrefix', organization.keyPrefix)}
-                disabled={update.isPending}
-              >
-                Cancel
-              </Button>
-            ) : null}
-            <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-              Save prefix
-            </Button>
-          </>
+          <SaveActions
+            dirty={dirty}
+            pending={update.isPending}
+            label="Save prefix"
+            onCancel={() => form.setValue('keyPrefix', organization.keyPrefix)}
+          />
         }
       >
         {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}

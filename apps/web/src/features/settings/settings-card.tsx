@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Card, CardHeader } from '../../components';
+import { Button, Card, CardHeader } from '../../components';
 import { classNames } from '../../lib/class-names';
 
 export interface SettingsCardProps {
@@ -40,5 +40,34 @@ export function SettingsCard({
         </div>
       ) : null}
     </Card>
+  );
+}
+
+/**
+ * A settings form's footer actions: Cancel (back to the saved values) while there are unsaved
+ * changes, and the submit button, enabled only then.
+ */
+export function SaveActions({
+  dirty,
+  pending,
+  onCancel,
+  label = 'Save changes',
+}: {
+  dirty: boolean;
+  pending: boolean;
+  onCancel: () => void;
+  label?: string;
+}): ReactNode {
+  return (
+    <>
+      {dirty ? (
+        <Button variant="ghost" onClick={onCancel} disabled={pending}>
+          Cancel
+        </Button>
+      ) : null}
+      <Button type="submit" variant="primary" loading={pending} disabled={!dirty}>
+        {label}
+      </Button>
+    </>
   );
 }

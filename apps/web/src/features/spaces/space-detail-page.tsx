@@ -1,22 +1,15 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Alert, Badge, Button, ButtonLink, EmptyState, Skeleton, useToast } from '../../components';
-import {
-  ArchiveIcon,
-  ArrowLeftIcon,
-  CompassIcon,
-  KeyIcon,
-  UndoIcon,
-  UsersIcon,
-} from '../../components/icons';
+import { Alert, Badge, Button, ButtonLink, Skeleton, useToast } from '../../components';
+import { ArchiveIcon, KeyIcon, UndoIcon, UsersIcon } from '../../components/icons';
 import { describeError, errorCodeOf } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { Link } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
-import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { formatDate } from '../organization/organization-labels';
 import { organizationPath } from '../organization/organization-preference';
+import { BackLink, DetailLoadError, DetailLoading, DetailNotFound } from '../shell/detail-states';
 import { SpaceLogsTab } from '../usage/space-logs-tab';
 import { storeSpace } from './space-cache';
 import { SpaceLogo } from './space-logo';
@@ -36,19 +29,11 @@ export function SpaceDetailPage({ spaceId, tab }: { spaceId: string; tab: SpaceT
   const basePath = organizationPath(organization.slug, `spaces/${spaceId}`);
   useDocumentTitle(space.data?.name, organization.name);
 
-  const back = (
-    <Link to={listPath} className="space-back">
-      <ArrowLeftIcon size={14} /> All spaces
-    </Link>
-  );
+  const back = <BackLink to={listPath}>All spaces</BackLink>;
 
   if (space.isPending) {
     return (
-      <div className="stack stack--lg" aria-busy="true">
-        {back}
-        <span className="sr-only" role="status">
-          Loading space…
-        </span>
+      <DetailLoading back={back} label="Loading space…">
         <div className="space-header">
           <Skeleton width={56} height={56} radius={14} />
           <div className="stack stack--xs" style={{ flex: 1 }}>
@@ -57,39 +42,26 @@ export function SpaceDetailPage({ spaceId, tab }: { spaceId: string; tab: SpaceT
           </div>
         </div>
         <Skeleton height={260} radius={12} />
-      </div>
+      </DetailLoading>
     );
   }
 
   if (space.isError) {
     if (errorCodeOf(space.error) === 'NOT_FOUND') {
       return (
-        <div className="stack stack--lg">
-          {back}
-          <EmptyState
-            icon={<CompassIcon size={22} />}
-            title="Space not found"
-            description="It may have been deleted, or you do not have a role in it. Ask an owner or admin of the organization if you need access."
-            actions={
-              <ButtonLink to={listPath} variant="primary">
-                Back to spaces
-              </ButtonLink>
-            }
-          />
-        </div>
+        <DetailNotFound
+          back={back}
+          title="Space not found"
+          description="It may have been deleted, or you do not have a role in it. Ask an owner or admin of the organization if you need access."
+          actions={
+            <ButtonLink to={listPath} variant="primary">
+              Back to spaces
+            </ButtonLink>
+          }
+        />
       );
     }
-    return (
-      <div className="stack stack--lg">
-        {back}
-        <LoadError
-          title="This space could not be loaded"
-          error={space.error}
-          onRetry={() => void space.refetch()}
-          retrying={space.isFetching}
-        />
-      </div>
-    );
+    return <DetailLoadError back={back} title="This space could not be loaded" query={space} />;
   }
 
   const data = space.data;

@@ -2,26 +2,25 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import {
   Alert,
-  Avatar,
   Badge,
   Button,
   Card,
   CardHeader,
   ConfirmDialog,
   Dialog,
-  DropdownMenu,
   DropdownMenuItem,
   DropdownMenuLabel,
   DropdownMenuSeparator,
-  IconButton,
   Person,
+  PersonAvatar,
   Select,
   Table,
   useToast,
 } from '../../components';
-import { MoreHorizontalIcon, UserMinusIcon, UserPlusIcon, UsersIcon } from '../../components/icons';
+import { UserMinusIcon, UserPlusIcon, UsersIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { queryClient, trpc } from '../../lib/trpc';
+import { MemberActionsMenu } from '../members/member-actions-menu';
 import { RoleRadioGroup } from '../members/role-radio-group';
 import { CardLoading, InlineEmpty } from '../organization/card-states';
 import { CardLoadError } from '../organization/load-error';
@@ -98,12 +97,7 @@ export function SpaceMembersTab({
       {members.isPending ? (
         <CardLoading label="Loading space members…" rows={2} widths={['30%', '14%']} />
       ) : members.isError ? (
-        <CardLoadError
-          title="Space members could not be loaded"
-          error={members.error}
-          onRetry={() => void members.refetch()}
-          retrying={members.isFetching}
-        />
+        <CardLoadError title="Space members could not be loaded" query={members} />
       ) : list.length === 0 ? (
         <InlineEmpty
           icon={<UsersIcon size={18} />}
@@ -131,14 +125,7 @@ export function SpaceMembersTab({
                 <Table.Row key={member.userId}>
                   <Table.Cell>
                     <Person
-                      avatar={
-                        <Avatar
-                          name={member.displayName}
-                          initials={member.initials}
-                          color={member.avatarColor}
-                          size="md"
-                        />
-                      }
+                      avatar={<PersonAvatar person={member} size="md" />}
                       name={member.displayName}
                       detail={member.email}
                       isSelf={member.userId === user.id}
@@ -152,16 +139,7 @@ export function SpaceMembersTab({
                   </Table.Cell>
                   <Table.Cell align="end">
                     {abilities.manageMembers ? (
-                      <DropdownMenu
-                        label={`Actions for ${member.displayName}`}
-                        align="end"
-                        width={240}
-                        trigger={(props) => (
-                          <IconButton {...props} label={`Actions for ${member.displayName}`} size="sm">
-                            <MoreHorizontalIcon size={16} />
-                          </IconButton>
-                        )}
-                      >
+                      <MemberActionsMenu name={member.displayName} width={240}>
                         <DropdownMenuLabel>Space role</DropdownMenuLabel>
                         {SPACE_ROLE_ORDER.map((role) => (
                           <DropdownMenuItem
@@ -182,7 +160,7 @@ export function SpaceMembersTab({
                         >
                           Remove from space
                         </DropdownMenuItem>
-                      </DropdownMenu>
+                      </MemberActionsMenu>
                     ) : null}
                   </Table.Cell>
                 </Table.Row>

@@ -1,7 +1,16 @@
 import { initialsOf } from '@keysmith/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useId, useState } from 'react';
-import { Alert, Button, buttonClassName, ConfirmDialog, Logo, TextField, useToast } from '../../components';
+import {
+  Alert,
+  Button,
+  buttonClassName,
+  ConfirmDialog,
+  DetailRow,
+  Logo,
+  TextField,
+  useToast,
+} from '../../components';
 import { ArchiveIcon, TrashIcon } from '../../components/icons';
 import { describeError } from '../../lib/api-errors';
 import { navigate } from '../../lib/router';
@@ -11,7 +20,7 @@ import { collectErrors } from '../../lib/validation';
 import { KeyPolicyCard } from '../key-policy/key-policy-card';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
-import { SettingsCard } from '../settings/settings-card';
+import { SaveActions, SettingsCard } from '../settings/settings-card';
 import { ColorPicker } from './color-picker';
 import { ScopeCatalogEditor } from './scope-catalog-editor';
 import { refreshSpaceLists, storeSpace } from './space-cache';
@@ -84,29 +93,23 @@ function SpaceGeneralFacts({ space, note }: { space: Space; note: string }): Rea
       flush
     >
       <dl className="detail-list">
-        <div className="detail-list__row">
-          <dt>Name</dt>
-          <dd>{space.name}</dd>
-        </div>
+        <DetailRow label="Name">{space.name}</DetailRow>
         <div className="detail-list__row">
           <dt>Slug</dt>
           <dd className="mono">{space.slug}</dd>
         </div>
-        <div className="detail-list__row">
-          <dt>Logo</dt>
-          <dd>
-            <span className="inline-flex">
-              <SpaceLogo space={space} size="sm" />
-              {space.logoUrl ? (
-                <span className="mono text-muted">{space.logoUrl}</span>
-              ) : (
-                <span className="text-muted">
-                  {color ? PALETTE_NAMES[color] : space.logoColor} with initials
-                </span>
-              )}
-            </span>
-          </dd>
-        </div>
+        <DetailRow label="Logo">
+          <span className="inline-flex">
+            <SpaceLogo space={space} size="sm" />
+            {space.logoUrl ? (
+              <span className="mono text-muted">{space.logoUrl}</span>
+            ) : (
+              <span className="text-muted">
+                {color ? PALETTE_NAMES[color] : space.logoColor} with initials
+              </span>
+            )}
+          </span>
+        </DetailRow>
       </dl>
     </SettingsCard>
   );
@@ -142,24 +145,15 @@ function SpaceGeneralCard({ space, orgId }: { space: Space; orgId: string }): Re
         description="How the space appears in the dashboard, in key lists and to your team."
         footerNote="Changes show everywhere at once."
         footerActions={
-          <>
-            {dirty ? (
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  form.setValue('name', space.name);
-                  form.setValue('logoColor', space.logoColor);
-                  form.setValue('logoUrl', space.logoUrl ?? '');
-                }}
-                disabled={update.isPending}
-              >
-                Cancel
-              </Button>
-            ) : null}
-            <Button type="submit" variant="primary" loading={update.isPending} disabled={!dirty}>
-              Save changes
-            </Button>
-          </>
+          <SaveActions
+            dirty={dirty}
+            pending={update.isPending}
+            onCancel={() => {
+              form.setValue('name', space.name);
+              form.setValue('logoColor', space.logoColor);
+              form.setValue('logoUrl', space.logoUrl ?? '');
+            }}
+          />
         }
       >
         {form.formError ? <Alert tone="danger">{form.formError}</Alert> : null}

@@ -55,12 +55,7 @@ export function SpacesList(): ReactNode {
           ))}
         </ul>
       ) : spaces.isError ? (
-        <LoadError
-          title="Spaces could not be loaded"
-          error={spaces.error}
-          onRetry={() => void spaces.refetch()}
-          retrying={spaces.isFetching}
-        />
+        <LoadError title="Spaces could not be loaded" query={spaces} />
       ) : list.length === 0 ? (
         <EmptyState
           icon={<LayersIcon size={22} />}

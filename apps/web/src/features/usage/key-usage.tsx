@@ -1,28 +1,17 @@
-import type { Plan } from '@keysmith/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { trpc } from '../../lib/trpc';
-import type { KeyRecord } from '../api-keys/key-types';
 import { QuotaCard } from './quota-card';
 import { RequestLogsCard } from './request-logs-card';
 import { RequestsChartCard } from './requests-chart-card';
+import type { KeyUsageProps } from './usage-types';
 import './usage.css';
 
 /**
  * The usage half of a key's detail page: quota windows and the requests chart. When the key
  * changes (new quotas after an edit) its windows are re-read at once rather than at the next poll.
  */
-export function KeyUsage({
-  orgId,
-  record,
-  plan,
-  now,
-}: {
-  orgId: string;
-  record: KeyRecord;
-  plan: Plan;
-  now: number;
-}): ReactNode {
+export function KeyUsage({ orgId, record, plan, now }: KeyUsageProps): ReactNode {
   const queryClient = useQueryClient();
   const seenUpdate = useRef(record.updatedAt);
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { PLAN_LIMITS, type Plan } from '@keysmith/domain';
+import { PLAN_LIMITS } from '@keysmith/domain';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Badge, Card, CardHeader, Skeleton } from '../../components';
@@ -6,10 +6,9 @@ import { formatCount, formatInstant } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { QUOTA_WINDOW_LABEL, QUOTA_WINDOW_SPAN } from '../api-keys/key-display';
 import { RelativeTime } from '../api-keys/key-parts';
-import type { KeyRecord } from '../api-keys/key-types';
 import { LoadError } from '../organization/load-error';
 import { formatCountdown } from './countdown';
-import type { QuotaWindowUsage } from './usage-types';
+import type { KeyUsageProps, QuotaWindowUsage } from './usage-types';
 
 /** How often the windows are re-read while the page is open: usage moves as the key is called. */
 const REFRESH_MS = 15_000;
@@ -19,17 +18,7 @@ const REFRESH_MS = 15_000;
  * The numbers are the server's (`usage.key` runs the domain's rolling-window arithmetic on the
  * same buckets the verify pipeline counts with), shown as they arrive, never recomputed here.
  */
-export function QuotaCard({
-  orgId,
-  record,
-  plan,
-  now,
-}: {
-  orgId: string;
-  record: KeyRecord;
-  plan: Plan;
-  now: number;
-}): ReactNode {
+export function QuotaCard({ orgId, record, plan, now }: KeyUsageProps): ReactNode {
   const usage = useQuery({
     ...trpc.usage.key.queryOptions({ orgId, keyId: record.id }),
     refetchInterval: REFRESH_MS,
@@ -74,12 +63,7 @@ export function QuotaCard({
         </ul>
       ) : usage.isError ? (
         <div className="quota-card__error">
-          <LoadError
-            title="Usage could not be loaded"
-            error={usage.error}
-            onRetry={() => void usage.refetch()}
-            retrying={usage.isFetching}
-          />
+          <LoadError title="Usage could not be loaded" query={usage} />
         </div>
       ) : usage.data.windows.length === 0 ? (
         <p className="usage__empty">

@@ -73,12 +73,7 @@ export function RequestsChartCard({ orgId, keyId }: { orgId: string; keyId: stri
             ))}
           </div>
         ) : series.isError ? (
-          <LoadError
-            title="The chart could not be loaded"
-            error={series.error}
-            onRetry={() => void series.refetch()}
-            retrying={series.isFetching}
-          />
+          <LoadError title="The chart could not be loaded" query={series} />
         ) : (
           <UsageChart series={series.data} />
         )}

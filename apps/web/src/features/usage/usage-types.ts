@@ -1,6 +1,8 @@
 import type { AppRouter } from '@keysmith/api/router';
+import type { Plan } from '@keysmith/domain';
 import type { inferRouterInputs } from '@trpc/server';
 import type { RouterOutputs } from '../../lib/trpc';
+import type { KeyRecord } from '../api-keys/key-types';
 
 type RouterInputs = inferRouterInputs<AppRouter>;
 
@@ -17,3 +19,11 @@ export type UsageOverview = RouterOutputs['usage']['overview'];
 export type RequestLog = RouterOutputs['log']['list']['items'][number];
 export type LogListInput = RouterInputs['log']['list'];
 export type LogCode = NonNullable<LogListInput['code']>;
+
+/** What a key's usage views read: the key, its organization's plan, and the clock. */
+export interface KeyUsageProps {
+  orgId: string;
+  record: KeyRecord;
+  plan: Plan;
+  now: number;
+}

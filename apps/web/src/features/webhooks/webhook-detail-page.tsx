@@ -21,8 +21,6 @@ import {
   useToast,
 } from '../../components';
 import {
-  ArrowLeftIcon,
-  CompassIcon,
   MoreHorizontalIcon,
   PencilIcon,
   PowerIcon,
@@ -33,13 +31,13 @@ import {
 import { describeError } from '../../lib/api-errors';
 import { useDocumentTitle } from '../../lib/document-title';
 import { formatInstant } from '../../lib/format';
-import { Link, navigate } from '../../lib/router';
+import { navigate } from '../../lib/router';
 import { trpc } from '../../lib/trpc';
 import { SegmentedField } from '../api-keys/form-controls';
 import { RelativeTime, useNow } from '../api-keys/key-parts';
-import { LoadError } from '../organization/load-error';
 import { useCurrentOrganization } from '../organization/organization-context';
 import { organizationPath } from '../organization/organization-preference';
+import { BackLink, DetailLoadError, DetailLoading, DetailNotFound } from '../shell/detail-states';
 import { statusTone } from '../usage/log-display';
 import { VerifySignaturesPanel } from './verify-signatures-panel';
 import {
@@ -82,57 +80,36 @@ export function WebhookDetailPage({ endpointId }: { endpointId: string }): React
       list?.map((candidate) => (candidate.id === saved.id ? saved : candidate)),
     );
 
-  const back = (
-    <Link to={listPath} className="back-link">
-      <ArrowLeftIcon size={14} /> Webhooks
-    </Link>
-  );
+  const back = <BackLink to={listPath}>Webhooks</BackLink>;
 
   if (endpoints.isPending) {
     return (
-      <div className="stack stack--lg" aria-busy="true">
-        {back}
-        <span className="sr-only" role="status">
-          Loading the endpoint…
-        </span>
+      <DetailLoading back={back} label="Loading the endpoint…">
         <Card className="webhook-header">
           <Skeleton width={360} height={20} />
           <Skeleton width={240} height={13} />
         </Card>
         <Skeleton height={280} radius={12} />
-      </div>
+      </DetailLoading>
     );
   }
 
   if (endpoints.isError) {
-    return (
-      <div className="stack stack--lg">
-        {back}
-        <LoadError
-          title="This endpoint could not be loaded"
-          error={endpoints.error}
-          onRetry={() => void endpoints.refetch()}
-          retrying={endpoints.isFetching}
-        />
-      </div>
-    );
+    return <DetailLoadError back={back} title="This endpoint could not be loaded" query={endpoints} />;
   }
 
   if (!endpoint) {
     return (
-      <div className="stack stack--lg">
-        {back}
-        <EmptyState
-          icon={<CompassIcon size={22} />}
-          title="Webhook endpoint not found"
-          description="It may have been deleted, or belong to another organization."
-          actions={
-            <ButtonLink to={listPath} variant="primary">
-              All endpoints
-            </ButtonLink>
-          }
-        />
-      </div>
+      <DetailNotFound
+        back={back}
+        title="Webhook endpoint not found"
+        description="It may have been deleted, or belong to another organization."
+        actions={
+          <ButtonLink to={listPath} variant="primary">
+            All endpoints
+          </ButtonLink>
+        }
+      />
     );
   }
 
