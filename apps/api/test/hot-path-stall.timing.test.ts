@@ -108,19 +108,24 @@ describe('the request thread during a large batch write', () => {
       flushMs = performance.now() - flushStarted;
       return load;
     });
+    // The same load once more after the write: the machine's own delay drifts on a shared VM (a
+    // neighbour's burst during the write's seconds), so its baseline is the worse of two samples
+    // taken around the write rather than one taken before it.
+    const after = await measureDelay(() => steadyLoad(base, caller.key, consumer.key));
+    const machineMaxMs = Math.max(baseline.maxMs, after.maxMs);
     const answers = during.result;
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
     console.info(
       `[stall] ${rows} rows written in ${flushMs.toFixed(0)} ms; event-loop delay max ${during.maxMs.toFixed(1)} ms, ` +
-        `p99 ${during.p99Ms.toFixed(1)} ms (same load without the write: max ${baseline.maxMs.toFixed(1)} ms, ` +
-        `p99 ${baseline.p99Ms.toFixed(1)} ms); ${answers.length} verify answers, client-side p99 ` +
+        `p99 ${during.p99Ms.toFixed(1)} ms (same load without the write: max ${baseline.maxMs.toFixed(1)} ms before, ` +
+        `${after.maxMs.toFixed(1)} ms after, p99 ${baseline.p99Ms.toFixed(1)} ms); ${answers.length} verify answers, client-side p99 ` +
         `${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`,
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     // The write may add at most 15 ms to the longest wait the machine shows anyway (a major GC of
     // the batch, or a chunk built in one turn, added 20–80 ms here), and never 50 ms in all
     // (PGlite on the request thread, as before issue 10, blocked it for seconds).
-    expect(during.maxMs).toBeLessThan(baseline.maxMs + 15);
+    expect(during.maxMs).toBeLessThan(machineMaxMs + 15);
     expect(during.maxMs).toBeLessThan(50);
     const [written] = await app.db.orm.em
       .fork()
