@@ -8,7 +8,6 @@
 import { migrate, type Orm, openOrm } from '../apps/api/src/db/orm.js';
 import { pgTextArray } from '../apps/api/src/db/sql.js';
 import { ZListKeysSchema } from '../apps/api/src/modules/api-key/api-key.schemas.js';
-import { InProcessKeyChanges } from '../apps/api/src/modules/api-key/key-changes.js';
 import { listKeys } from '../apps/api/src/modules/api-key/list-keys.js';
 import { type BenchResult, percentile } from './stats.js';
 
@@ -58,7 +57,7 @@ async function measure(
       em: orm.em.fork(),
       organizationId: orgId,
       principal: { kind: 'system' as const, label: 'bench', ip: null },
-      changes: new InProcessKeyChanges(),
+      now: new Date(),
     };
     const start = performance.now();
     await listKeys(ctx, parsed);

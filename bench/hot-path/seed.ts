@@ -14,7 +14,6 @@
 import { type DatabaseConfig, migrate, type Orm, openOrm } from '../../apps/api/src/db/orm.js';
 import { ZCreateKeySchema } from '../../apps/api/src/modules/api-key/api-key.schemas.js';
 import { createKey } from '../../apps/api/src/modules/api-key/create-key.js';
-import { InProcessKeyChanges } from '../../apps/api/src/modules/api-key/key-changes.js';
 
 export interface SeededOrg {
   organizationId: string;
@@ -48,7 +47,7 @@ async function seedOrg(orm: Orm, index: number, suffix: string): Promise<SeededO
     em,
     organizationId,
     principal: { kind: 'system' as const, label: 'bench', ip: null },
-    changes: new InProcessKeyChanges(),
+    now: new Date(),
   };
   const caller = await createKey(
     ctx,
